@@ -1,0 +1,176 @@
+// "Claude conversation": a turn of a conversation with memory per conversation id, running the
+// tool loop. A thin adapter: the rules live in lib/.
+import { randomUUID } from "crypto";
+import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
+import type { Account } from "./lib/account";
+import { withoutThinking } from "./lib/history";
+import { KeyedQueue } from "./lib/keyed-queue";
+import { ConversationMemory, type ContextLike } from "./lib/memory";
+import { applyOverrides, type MessageOverrides } from "./lib/options";
+import { buildRequest } from "./lib/request";
+import { renderTemplate, templateProblem } from "./lib/template";
+import { runToolCalls, type ToolProvider } from "./lib/tools";
+import { conversationIdFrom, isBlank, toUserContent } from "./lib/content";
+import { runTurn, type TurnResult } from "./lib/turn";
+import { accountOf } from "./runtime/account-node";
+import { evaluate, reportError, t } from "./runtime/messages";
+
+interface ConversationDef extends NodeDef {
+  config: string;
+  instructions?: string;
+  input?: string;
+  inputType?: string;
+  conversationId?: string;
+  conversationIdType?: string;
+  store?: string;
+  idleMinutes?: string | number;
+  maxMessages?: string | number;
+  maxRounds?: string | number;
+  toolMode?: "all" | "none" | "selected";
+  tools?: string[];
+}
+
+type Msg = NodeMessage & Record<string, any>;
+
+const MAX_CONTINUATIONS = 5;
+const SWEEP_MS = 60_000;
+
+function setting(value: unknown, fallback: number): number {
+  const n = Number(value);
+  return value !== "" && value !== undefined && Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
+}
+
+export = function (RED: NodeAPI) {
+  function ClaudeConversation(this: Node, def: ConversationDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const queue = new KeyedQueue();
+    const lifetime = new AbortController();
+    const memory = new ConversationMemory(node.context() as unknown as ContextLike, {
+      store: def.store || undefined,
+      idleMinutes: setting(def.idleMinutes, 30),
+      maxMessages: setting(def.maxMessages, 40),
+    });
+    const maxRounds = setting(def.maxRounds, 10) || 10;
+    const templateError = templateProblem(def.instructions ?? "");
+    if (templateError) {
+      node.status({ fill: "red", shape: "ring", text: t(RED, "status.bad-template") });
+      node.error(t(RED, "errors.bad-template", { detail: templateError }));
+    }
+
+    const sweeper = setInterval(() => memory.sweep().catch(() => undefined), SWEEP_MS);
+    sweeper.unref();
+
+    /** The tool nodes this conversation may use: by default every tool node on its own tab. */
+    function tools(): ToolProvider[] {
+      if (def.toolMode === "none") return [];
+      const selected = new Set(def.tools ?? []);
+      const found: ToolProvider[] = [];
+      RED.nodes.eachNode((n: any) => {
+        if (n.type !== "claude-tool") return;
+        if (def.toolMode === "selected" ? !selected.has(n.id) : n.z !== def.z) return;
+        const live = RED.nodes.getNode(n.id) as unknown as ToolProvider | null;
+        if (live && typeof live.definition === "function") found.push(live);
+      });
+      return found;
+    }
+
+    function instructions(msg: Msg): string {
+      if (typeof msg.instructions === "string") return msg.instructions;
+      return renderTemplate(def.instructions ?? "", {
+        msg,
+        flow: (key) => node.context().flow.get(key),
+        global: (key) => node.context().global.get(key),
+        env: (name) => RED.util.getSetting(node, name),
+      });
+    }
+
+    async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean): Promise<TurnResult> {
+      if (reset) await memory.clear(id);
+      const options = applyOverrides(account.options, msg as MessageOverrides);
+      const loaded = await memory.load(id);
+      if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
+      const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
+      const system = instructions(msg);
+      const providers = tools();
+      const definitions = providers.map((p) => p.definition());
+      const facts = await account.modelFacts(options.model);
+      let written = 0;
+
+      const result = await runTurn(history, { role: "user", content }, {
+        request: (messages) => buildRequest(options, { system, messages, tools: definitions }, facts),
+        send: (params) =>
+          account.stream(params, {
+            signal: lifetime.signal,
+            onText: (delta) => {
+              // Status updates are throttled to whole hundreds of characters.
+              const before = Math.floor(written / 100);
+              written += delta.length;
+              if (written === delta.length || Math.floor(written / 100) !== before) {
+                node.status({ fill: "blue", shape: "dot", text: t(RED, "status.writing", { chars: written }) });
+              }
+            },
+          }),
+        runTools: (calls, signal) => {
+          node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
+          return runToolCalls(providers, calls, { conversationId: id, msg }, (name, known) =>
+            t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }), signal);
+        },
+        maxRounds,
+        maxContinuations: MAX_CONTINUATIONS,
+        signal: lifetime.signal,
+        onRound: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
+      });
+      await memory.save(id, [...history, ...result.added], options.model);
+      return result;
+    }
+
+    node.on("input", (msg: Msg, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
+      let secret: string | undefined;
+      const fail = (err: unknown) => {
+        if (!lifetime.signal.aborted) reportError(RED, node, err, msg, secret);
+        done();
+      };
+      (async () => {
+        const account = accountOf(RED, def.config);
+        secret = account.apiKey;
+        const id = conversationIdFrom(await evaluate(RED, node, def.conversationId || "conversation_id", def.conversationIdType || "msg", msg)) ?? randomUUID();
+        const input = await evaluate(RED, node, def.input || "payload", def.inputType || "msg", msg);
+        const reset = msg.reset === true;
+        msg.conversation_id = id;
+        if (reset && isBlank(input)) {
+          await queue.run(id, () => memory.clear(id));
+          node.status({ fill: "grey", shape: "ring", text: t(RED, "status.cleared") });
+          return done();
+        }
+        const content = toUserContent(input);
+        const result = await queue.run(id, () => converse(account, msg, id, content, reset));
+        if (lifetime.signal.aborted) return done();
+        if (result.truncated) node.warn(t(RED, "warnings.max-tokens", { maxTokens: result.final.usage?.output_tokens ?? "" }));
+        msg.payload = result.text;
+        msg.claude = {
+          model: result.final.model,
+          stop_reason: result.stopReason,
+          usage: result.usage,
+          content: result.content,
+          thinking: result.thinking,
+          citations: result.citations,
+          tool_calls: result.toolCalls,
+        };
+        const tokens = result.usage.input_tokens + result.usage.cache_read_input_tokens + result.usage.cache_creation_input_tokens + result.usage.output_tokens;
+        node.status({ fill: "green", shape: "dot", text: t(RED, "status.done", { tokens }) });
+        send(msg);
+        done();
+      })().catch(fail);
+    });
+
+    node.on("close", (done: () => void) => {
+      lifetime.abort();
+      clearInterval(sweeper);
+      done();
+    });
+  }
+
+  RED.nodes.registerType("claude-conversation", ClaudeConversation as any);
+};

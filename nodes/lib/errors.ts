@@ -1,0 +1,65 @@
+// The one place that turns failures into what a flow sees: a catalog key for a clear message,
+// and msg.error = { message, type, status, request_id }.
+import {
+  APIConnectionError,
+  APIConnectionTimeoutError,
+  APIError,
+  APIUserAbortError,
+  AuthenticationError,
+  NotFoundError,
+  PermissionDeniedError,
+  RateLimitError,
+} from "@anthropic-ai/sdk";
+import { OptionsError } from "./options";
+
+export interface FlowError {
+  /** Message catalog key and its parameters. */
+  key: string;
+  params: Record<string, unknown>;
+  type: string;
+  status?: number;
+  request_id?: string;
+}
+
+/** A failure of the node's own making, with a catalog key; `type` says what kind for msg.error.type. */
+export class ClaudeNodeError extends Error {
+  constructor(readonly key: string, readonly params: Record<string, unknown> = {}, readonly type = "invalid_input") {
+    super(key);
+  }
+}
+
+export function describeError(err: unknown): FlowError {
+  if (err instanceof ClaudeNodeError || err instanceof OptionsError) {
+    return { key: err.key, params: err.params, type: err instanceof ClaudeNodeError ? err.type : "invalid_options" };
+  }
+  if (err instanceof APIUserAbortError) return { key: "errors.aborted", params: {}, type: "aborted" };
+  if (err instanceof APIConnectionTimeoutError) return { key: "errors.timeout", params: {}, type: "timeout" };
+  if (err instanceof APIConnectionError) return { key: "errors.connection", params: { detail: causeText(err) }, type: "connection_error" };
+  if (err instanceof APIError) {
+    const apiType = (err.error as any)?.error?.type ?? (err as any).type ?? "api_error";
+    const detail = (err.error as any)?.error?.message ?? err.message;
+    const base = { type: apiType, status: err.status, request_id: err.requestID ?? (err.error as any)?.request_id ?? undefined };
+    if (err instanceof AuthenticationError) return { ...base, key: "errors.unauthorized", params: {} };
+    if (err instanceof PermissionDeniedError) return { ...base, key: "errors.forbidden", params: { detail } };
+    if (err instanceof NotFoundError) return { ...base, key: "errors.not-found", params: { detail } };
+    if (err instanceof RateLimitError) return { ...base, key: "errors.rate-limited", params: { detail } };
+    if (err.status === 529 || apiType === "overloaded_error") return { ...base, key: "errors.overloaded", params: {} };
+    if (err.status === undefined) return { ...base, key: "errors.stream-failed", params: { detail } };
+    if (err.status >= 500) return { ...base, key: "errors.server", params: { status: err.status, detail } };
+    return { ...base, key: "errors.api", params: { status: err.status, detail } };
+  }
+  const message = err instanceof Error ? err.message : String(err);
+  // The SDK says this when a stream ends before the message does.
+  if (/stream ended|premature close|terminated|other side closed/i.test(message)) return { key: "errors.stream-cut", params: {}, type: "stream_error" };
+  return { key: "errors.unexpected", params: { detail: message }, type: "error" };
+}
+
+function causeText(err: Error): string {
+  const cause = (err as any).cause;
+  return cause?.code ?? cause?.message ?? err.message;
+}
+
+/** Removes a secret from any text before it reaches a flow or a log. */
+export function redact(text: string, secret: string | undefined): string {
+  return secret && secret.length >= 4 ? text.split(secret).join("[redacted]") : text;
+}

@@ -1,0 +1,104 @@
+// Conversation memory kept through Node-RED's context API (any store: memory, localfilesystem,
+// Redis...), one context key per conversation, with idle expiry and a cap on stored messages.
+import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import { historyProblem, trimHistory } from "./history";
+
+/** The callback form of Node-RED's context API, which works with every store. */
+export interface ContextLike {
+  get(key: string, store: string | undefined, cb: (err: Error | null | undefined, value?: any) => void): void;
+  set(key: string, value: any, store: string | undefined, cb: (err?: Error | null) => void): void;
+  keys(store: string | undefined, cb: (err: Error | null | undefined, keys?: string[]) => void): void;
+}
+
+export interface MemorySettings {
+  /** Context store name; empty for the default store. */
+  store?: string;
+  idleMinutes: number;
+  maxMessages: number;
+}
+
+interface StoredConversation {
+  messages: MessageParam[];
+  model?: string;
+  updated: number;
+}
+
+export interface LoadedConversation {
+  messages: MessageParam[];
+  model?: string;
+  /** Set when a stored history was unusable and has been reset. */
+  discarded?: string;
+}
+
+const PREFIX = "conversation_";
+
+/** Context keys treat "." and "[" as paths, so ids are encoded to stay one flat key. */
+export function contextKey(id: string): string {
+  return PREFIX + encodeURIComponent(id).replace(/[.!'()*~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+}
+
+export class ConversationMemory {
+  constructor(
+    private readonly context: ContextLike,
+    private readonly settings: MemorySettings,
+    private readonly now: () => number = Date.now,
+  ) {}
+
+  private get store(): string | undefined {
+    return this.settings.store || undefined;
+  }
+
+  private expired(record: StoredConversation): boolean {
+    return this.settings.idleMinutes > 0 && this.now() - record.updated > this.settings.idleMinutes * 60_000;
+  }
+
+  private get(key: string): Promise<any> {
+    return new Promise((resolve, reject) => this.context.get(key, this.store, (err, value) => (err ? reject(err) : resolve(value))));
+  }
+
+  private set(key: string, value: any): Promise<void> {
+    return new Promise((resolve, reject) => this.context.set(key, value, this.store, (err) => (err ? reject(err) : resolve())));
+  }
+
+  async load(id: string): Promise<LoadedConversation> {
+    const key = contextKey(id);
+    const record = await this.get(key);
+    if (record === undefined || record === null) return { messages: [] };
+    const problem = record && typeof record === "object" ? historyProblem(record.messages) : "not a stored conversation";
+    if (problem) {
+      await this.set(key, undefined);
+      return { messages: [], discarded: problem };
+    }
+    if (typeof record.updated === "number" && this.expired(record)) {
+      await this.set(key, undefined);
+      return { messages: [] };
+    }
+    return { messages: record.messages, model: record.model };
+  }
+
+  async save(id: string, messages: MessageParam[], model?: string): Promise<void> {
+    const record: StoredConversation = { messages: trimHistory(messages, this.settings.maxMessages), model, updated: this.now() };
+    await this.set(contextKey(id), record);
+  }
+
+  async clear(id: string): Promise<void> {
+    await this.set(contextKey(id), undefined);
+  }
+
+  /** Deletes every expired conversation; returns how many. */
+  async sweep(): Promise<number> {
+    const keys: string[] = await new Promise((resolve, reject) =>
+      this.context.keys(this.store, (err, k) => (err ? reject(err) : resolve(k ?? []))),
+    );
+    let removed = 0;
+    for (const key of keys) {
+      if (!key.startsWith(PREFIX)) continue;
+      const record = await this.get(key);
+      if (!record || typeof record.updated !== "number" || this.expired(record)) {
+        await this.set(key, undefined);
+        removed++;
+      }
+    }
+    return removed;
+  }
+}

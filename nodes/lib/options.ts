@@ -1,0 +1,142 @@
+// The model options an account holds and every node inherits, with per-message overrides.
+// Pure: no Node-RED here, so the rules can be tested and reused.
+
+export type ThinkingMode = "off" | "adaptive" | "budget";
+export type Effort = "" | "low" | "medium" | "high" | "xhigh" | "max";
+export type CachingMode = "off" | "system" | "conversation";
+
+export interface ModelOptions {
+  model: string;
+  maxTokens: number;
+  thinking: ThinkingMode;
+  thinkingBudget: number;
+  effort: Effort;
+  caching: CachingMode;
+  cacheTtl: "5m" | "1h";
+  webSearch: { enabled: boolean; maxUses: number; allowedDomains: string[]; location?: UserLocation };
+  webFetch: { enabled: boolean; maxUses: number };
+  codeExecution: boolean;
+}
+
+export interface UserLocation {
+  city?: string;
+  region?: string;
+  country?: string;
+  timezone?: string;
+}
+
+export const RECOMMENDED_MODEL = "claude-haiku-4-5";
+export const MIN_THINKING_BUDGET = 1024;
+const EFFORTS: Effort[] = ["", "low", "medium", "high", "xhigh", "max"];
+
+export const DEFAULT_OPTIONS: ModelOptions = {
+  model: RECOMMENDED_MODEL,
+  maxTokens: 3000,
+  thinking: "off",
+  thinkingBudget: MIN_THINKING_BUDGET,
+  effort: "",
+  caching: "conversation",
+  cacheTtl: "5m",
+  webSearch: { enabled: false, maxUses: 5, allowedDomains: [] },
+  webFetch: { enabled: false, maxUses: 5 },
+  codeExecution: false,
+};
+
+/** An option the user set that cannot work; `key` names the message catalog entry. */
+export class OptionsError extends Error {
+  constructor(readonly key: string, readonly params: Record<string, unknown> = {}) {
+    super(key);
+  }
+}
+
+function positiveInteger(value: unknown, fallback: number): number {
+  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
+  return typeof n === "number" && Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback;
+}
+
+function list(value: unknown): string[] {
+  const items = Array.isArray(value) ? value : typeof value === "string" ? value.split(/[\n,]/) : [];
+  return items.map((s) => String(s).trim()).filter(Boolean);
+}
+
+/** Options from a config node's saved properties (strings from the editor), with defaults filled in. */
+export function optionsFromConfig(config: Record<string, any>): ModelOptions {
+  const location: UserLocation = {};
+  for (const field of ["city", "region", "country", "timezone"] as const) {
+    const value = String(config[`webSearch${field[0].toUpperCase()}${field.slice(1)}`] ?? "").trim();
+    if (value) location[field] = value;
+  }
+  const options: ModelOptions = {
+    model: String(config.model ?? "").trim() || DEFAULT_OPTIONS.model,
+    maxTokens: positiveInteger(config.maxTokens, DEFAULT_OPTIONS.maxTokens),
+    thinking: (["off", "adaptive", "budget"] as const).includes(config.thinking) ? config.thinking : "off",
+    thinkingBudget: positiveInteger(config.thinkingBudget, DEFAULT_OPTIONS.thinkingBudget),
+    effort: EFFORTS.includes(config.effort) ? config.effort : "",
+    caching: (["off", "system", "conversation"] as const).includes(config.caching) ? config.caching : DEFAULT_OPTIONS.caching,
+    cacheTtl: config.cacheTtl === "1h" ? "1h" : "5m",
+    webSearch: {
+      enabled: config.webSearch === true || config.webSearch === "true",
+      maxUses: positiveInteger(config.webSearchMaxUses, DEFAULT_OPTIONS.webSearch.maxUses),
+      allowedDomains: list(config.webSearchDomains),
+      ...(Object.keys(location).length ? { location } : {}),
+    },
+    webFetch: {
+      enabled: config.webFetch === true || config.webFetch === "true",
+      maxUses: positiveInteger(config.webFetchMaxUses, DEFAULT_OPTIONS.webFetch.maxUses),
+    },
+    codeExecution: config.codeExecution === true || config.codeExecution === "true",
+  };
+  validateOptions(options);
+  return options;
+}
+
+/** Throws OptionsError for combinations the API would reject. */
+export function validateOptions(options: ModelOptions): void {
+  if (options.thinking === "budget") {
+    if (options.thinkingBudget < MIN_THINKING_BUDGET) {
+      throw new OptionsError("errors.thinking-budget-too-small", { min: MIN_THINKING_BUDGET, budget: options.thinkingBudget });
+    }
+    if (options.thinkingBudget >= options.maxTokens) {
+      throw new OptionsError("errors.thinking-budget-too-large", { budget: options.thinkingBudget, maxTokens: options.maxTokens });
+    }
+  }
+}
+
+/** Per-message overrides a flow may set on msg. */
+export interface MessageOverrides {
+  model?: unknown;
+  max_tokens?: unknown;
+  effort?: unknown;
+  thinking?: unknown;
+}
+
+/**
+ * Applies msg.model, msg.max_tokens, msg.effort and msg.thinking ("off", "adaptive" or a budget number)
+ * on top of the account's options. Invalid values are reported, never silently ignored.
+ */
+export function applyOverrides(base: ModelOptions, msg: MessageOverrides): ModelOptions {
+  const options: ModelOptions = { ...base };
+  if (msg.model !== undefined) {
+    if (typeof msg.model !== "string" || !msg.model.trim()) throw new OptionsError("errors.bad-override", { name: "model" });
+    options.model = msg.model.trim();
+  }
+  if (msg.max_tokens !== undefined) {
+    const n = Number(msg.max_tokens);
+    if (!Number.isInteger(n) || n < 1) throw new OptionsError("errors.bad-override", { name: "max_tokens" });
+    options.maxTokens = n;
+  }
+  if (msg.effort !== undefined) {
+    if (!EFFORTS.includes(msg.effort as Effort)) throw new OptionsError("errors.bad-override", { name: "effort" });
+    options.effort = msg.effort as Effort;
+  }
+  if (msg.thinking !== undefined) {
+    if (msg.thinking === "off" || msg.thinking === false) options.thinking = "off";
+    else if (msg.thinking === "adaptive") options.thinking = "adaptive";
+    else if (Number.isInteger(Number(msg.thinking)) && Number(msg.thinking) > 0) {
+      options.thinking = "budget";
+      options.thinkingBudget = Number(msg.thinking);
+    } else throw new OptionsError("errors.bad-override", { name: "thinking" });
+  }
+  validateOptions(options);
+  return options;
+}

@@ -1,0 +1,75 @@
+// The one place that turns model options and conversation parts into an SDK request.
+import type {
+  CacheControlEphemeral,
+  MessageCreateParamsBase,
+  MessageParam,
+  OutputConfig,
+  TextBlockParam,
+  ToolChoice,
+  ToolUnion,
+} from "@anthropic-ai/sdk/resources/messages";
+import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
+import type { ModelOptions } from "./options";
+
+export interface RequestParts {
+  system?: string;
+  messages: MessageParam[];
+  /** Client tools (from tool nodes); server tools come from the options. */
+  tools?: ToolUnion[];
+  toolChoice?: ToolChoice;
+  outputFormat?: OutputConfig["format"];
+  /** Server tools are for conversations; one-shot tasks may leave them out. */
+  serverTools?: boolean;
+}
+
+/** The model facts the request depends on; undefined when the models endpoint could not be asked. */
+export type ModelFacts = Pick<ModelInfo, "capabilities"> | undefined;
+
+export function buildRequest(options: ModelOptions, parts: RequestParts, facts?: ModelFacts): MessageCreateParamsBase {
+  const cache: CacheControlEphemeral = { type: "ephemeral", ...(options.cacheTtl === "1h" ? { ttl: "1h" } : {}) };
+  const params: MessageCreateParamsBase = {
+    model: options.model,
+    max_tokens: options.maxTokens,
+    messages: parts.messages,
+  };
+  const system = parts.system?.trim() ? parts.system : undefined;
+  if (system) {
+    // A breakpoint on the system block caches tools and system together (they come first in the prefix),
+    // so every conversation that shares the instructions shares that cache entry.
+    const block: TextBlockParam = { type: "text", text: system };
+    params.system = options.caching === "off" ? system : [{ ...block, cache_control: cache }];
+  }
+  const tools = [...(parts.tools ?? []), ...(parts.serverTools === false ? [] : serverTools(options))];
+  if (tools.length) params.tools = tools;
+  if (parts.toolChoice) params.tool_choice = parts.toolChoice;
+  // "Whole conversation": the automatic breakpoint moves to the last block each turn, so the next
+  // turn reads everything before it from cache.
+  if (options.caching === "conversation") params.cache_control = cache;
+
+  if (options.thinking === "adaptive") params.thinking = { type: "adaptive" };
+  else if (options.thinking === "budget") params.thinking = { type: "enabled", budget_tokens: options.thinkingBudget };
+
+  const output: OutputConfig = {};
+  const effort = facts?.capabilities?.effort;
+  if (options.effort && effort?.supported && (effort as any)[options.effort]?.supported !== false) output.effort = options.effort;
+  if (parts.outputFormat) output.format = parts.outputFormat;
+  if (Object.keys(output).length) params.output_config = output;
+  return params;
+}
+
+export function serverTools(options: ModelOptions): ToolUnion[] {
+  const tools: ToolUnion[] = [];
+  const { webSearch, webFetch } = options;
+  if (webSearch.enabled) {
+    tools.push({
+      type: "web_search_20250305",
+      name: "web_search",
+      max_uses: webSearch.maxUses,
+      ...(webSearch.allowedDomains.length ? { allowed_domains: webSearch.allowedDomains } : {}),
+      ...(webSearch.location ? { user_location: { type: "approximate" as const, ...webSearch.location } } : {}),
+    });
+  }
+  if (webFetch.enabled) tools.push({ type: "web_fetch_20250910", name: "web_fetch", max_uses: webFetch.maxUses });
+  if (options.codeExecution) tools.push({ type: "code_execution_20250825", name: "code_execution" });
+  return tools;
+}

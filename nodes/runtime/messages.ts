@@ -1,0 +1,43 @@
+// Node-RED glue shared by the node adapters: the message catalog, typed inputs, and how failures
+// reach a flow (node.error(text, msg) so Catch nodes see them, with msg.error filled in).
+import type { Node, NodeAPI, NodeMessage } from "node-red";
+import { describeError, redact } from "../lib/errors";
+
+/** Every runtime message lives in the account node's catalog, so all nodes share one set. */
+const NAMESPACE = "node-red-contrib-claude/claude-config";
+
+export function t(RED: NodeAPI, key: string, params: Record<string, unknown> = {}): string {
+  return RED._(`${NAMESPACE}:${key}`, params as Record<string, string | number>);
+}
+
+/** RED.util.evaluateNodeProperty as a promise (flow and global may need an async store). */
+export function evaluate(RED: NodeAPI, node: Node, value: string, type: string, msg: NodeMessage): Promise<any> {
+  return new Promise((resolve, reject) => {
+    RED.util.evaluateNodeProperty(value, type, node, msg, (err: Error | null, result: any) => (err ? reject(err) : resolve(result)));
+  });
+}
+
+export interface ErrorReport {
+  text: string;
+  type: string;
+}
+
+/**
+ * Reports a failed message: msg.error = { message, type, status, request_id }, then node.error(text, msg),
+ * and a red status. The API key is removed from anything that is shown.
+ */
+export function reportError(RED: NodeAPI, node: Node, err: unknown, msg: NodeMessage & Record<string, any>, secret?: string): ErrorReport {
+  const described = describeError(err);
+  const params = Object.fromEntries(Object.entries(described.params).map(([k, v]) => [k, typeof v === "string" ? redact(v, secret) : v]));
+  const text = redact(t(RED, described.key, params), secret);
+  msg.error = { message: text, type: described.type, status: described.status, request_id: described.request_id };
+  if (described.type !== "aborted") {
+    node.status({ fill: "red", shape: "ring", text: shorten(text) });
+    node.error(text, msg);
+  }
+  return { text, type: described.type };
+}
+
+export function shorten(text: string, max = 40): string {
+  return text.length > max ? text.slice(0, max - 1) + "…" : text;
+}

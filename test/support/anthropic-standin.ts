@@ -1,0 +1,299 @@
+// A stand-in for Anthropic's API on loopback, speaking its wire format: JSON and SSE message
+// responses, error bodies with request ids, retry-after, and the models endpoint.
+// Tests script what Claude answers; every request is recorded so tests can assert on it.
+import * as http from "http";
+import type { AddressInfo } from "net";
+
+export interface RecordedRequest {
+  method: string;
+  path: string;
+  headers: http.IncomingHttpHeaders;
+  body: any;
+}
+
+export interface Reply {
+  /** Content blocks of the assistant message (text, thinking, tool_use, server tool blocks...). */
+  content?: any[];
+  stop_reason?: string;
+  stop_details?: any;
+  usage?: Partial<Record<string, number>>;
+  model?: string;
+  /** An HTTP error instead of a message. */
+  status?: number;
+  error?: { type: string; message: string };
+  headers?: Record<string, string>;
+  /** Send this exact body (e.g. invalid JSON) with the status. */
+  rawBody?: string;
+  /** SSE only: end the connection after this many events. */
+  cutAfterEvents?: number;
+  /** SSE only: send an `error` event after this many events, inside the 200 stream. */
+  errorEventAfter?: number;
+  /** Wait this long before answering, or (with stallAfterEvents) in the middle of the stream. */
+  delayMs?: number;
+  stallAfterEvents?: number;
+}
+
+export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
+
+export interface ModelEntry {
+  id: string;
+  display_name?: string;
+  max_tokens?: number;
+  max_input_tokens?: number;
+  effort?: boolean;
+  adaptive?: boolean;
+  enabledThinking?: boolean;
+  structured_outputs?: boolean;
+}
+
+export const DEFAULT_MODELS: ModelEntry[] = [
+  { id: "claude-haiku-4-5", display_name: "Claude Haiku 4.5", max_tokens: 64000, max_input_tokens: 200000, effort: false, adaptive: false, enabledThinking: true, structured_outputs: true },
+  { id: "claude-sonnet-4-6", display_name: "Claude Sonnet 4.6", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: true, structured_outputs: true },
+  { id: "claude-opus-4-7", display_name: "Claude Opus 4.7", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: false, structured_outputs: true },
+  { id: "claude-legacy-1", display_name: "Claude Legacy", max_tokens: 8192, max_input_tokens: 200000, effort: false, adaptive: false, enabledThinking: false, structured_outputs: false },
+];
+
+let requestCounter = 0;
+
+export class AnthropicStandIn {
+  readonly requests: RecordedRequest[] = [];
+  models: ModelEntry[] = DEFAULT_MODELS;
+  /** Answers for the next message requests, used in order; when empty, `fallback` answers. */
+  private queue: Responder[] = [];
+  fallback: Responder = (req) => ({ content: [{ type: "text", text: `You said: ${lastUserText(req.body)}` }] });
+  private server = http.createServer((req, res) => this.handle(req, res));
+  private sockets = new Set<import("net").Socket>();
+  private timers = new Set<NodeJS.Timeout>();
+
+  get url(): string {
+    const address = this.server.address() as AddressInfo;
+    return `http://127.0.0.1:${address.port}`;
+  }
+
+  /** Message requests only (POST /v1/messages). */
+  get messageRequests(): RecordedRequest[] {
+    return this.requests.filter((r) => r.method === "POST" && r.path === "/v1/messages");
+  }
+
+  async start(): Promise<this> {
+    this.server.on("connection", (socket) => {
+      this.sockets.add(socket);
+      socket.on("close", () => this.sockets.delete(socket));
+    });
+    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    return this;
+  }
+
+  async stop(): Promise<void> {
+    for (const timer of this.timers) clearTimeout(timer);
+    for (const socket of this.sockets) socket.destroy();
+    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+  }
+
+  /** Queue answers for the coming message requests. */
+  reply(...replies: Array<Reply | Responder>): this {
+    for (const r of replies) this.queue.push(typeof r === "function" ? r : () => r);
+    return this;
+  }
+
+  reset(): void {
+    this.requests.length = 0;
+    this.queue = [];
+  }
+
+  private sleep(ms: number): Promise<void> {
+    return new Promise((resolve) => {
+      const timer = setTimeout(() => {
+        this.timers.delete(timer);
+        resolve();
+      }, ms);
+      this.timers.add(timer);
+    });
+  }
+
+  private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const chunks: Buffer[] = [];
+    for await (const chunk of req) chunks.push(chunk as Buffer);
+    const text = Buffer.concat(chunks).toString("utf8");
+    const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, headers: req.headers, body: text ? safeParse(text) : undefined };
+    this.requests.push(recorded);
+    const requestId = `req_standin_${++requestCounter}`;
+    res.setHeader("request-id", requestId);
+
+    if (req.method === "GET" && url.pathname === "/v1/models") return this.listModels(res);
+    if (req.method === "GET" && url.pathname.startsWith("/v1/models/")) {
+      const model = this.models.find((m) => m.id === decodeURIComponent(url.pathname.slice("/v1/models/".length)));
+      if (!model) return sendError(res, 404, { type: "not_found_error", message: "model not found" }, requestId);
+      return sendJson(res, 200, modelInfo(model));
+    }
+    if (req.method !== "POST" || url.pathname !== "/v1/messages") {
+      return sendError(res, 404, { type: "not_found_error", message: `no route ${req.method} ${url.pathname}` }, requestId);
+    }
+    const responder = this.queue.shift() ?? this.fallback;
+    const reply = await responder(recorded);
+    if (reply.delayMs && reply.stallAfterEvents === undefined) await this.sleep(reply.delayMs);
+    if (res.destroyed) return;
+    if (reply.rawBody !== undefined) {
+      res.writeHead(reply.status ?? 200, { "content-type": "application/json", ...reply.headers });
+      res.end(reply.rawBody);
+      return;
+    }
+    if (reply.status && reply.status >= 400) {
+      return sendError(res, reply.status, reply.error ?? { type: "api_error", message: "error" }, requestId, reply.headers);
+    }
+    const message = buildMessage(reply, recorded.body);
+    if (recorded.body?.stream) return this.stream(res, message, reply, requestId);
+    sendJson(res, 200, message, reply.headers);
+  }
+
+  private listModels(res: http.ServerResponse): void {
+    const data = this.models.map(modelInfo);
+    sendJson(res, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null });
+  }
+
+  private async stream(res: http.ServerResponse, message: any, reply: Reply, requestId: string): Promise<void> {
+    const events = messageEvents(message);
+    res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...reply.headers });
+    for (let i = 0; i < events.length; i++) {
+      if (res.destroyed) return;
+      if (reply.cutAfterEvents === i) {
+        res.socket?.destroy();
+        return;
+      }
+      if (reply.errorEventAfter === i) {
+        writeEvent(res, "error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" }, request_id: requestId });
+        res.end();
+        return;
+      }
+      if (reply.stallAfterEvents === i) await this.sleep(reply.delayMs ?? 60_000);
+      writeEvent(res, events[i][0], events[i][1]);
+    }
+    res.end();
+  }
+}
+
+function safeParse(text: string): any {
+  try {
+    return JSON.parse(text);
+  } catch {
+    return text;
+  }
+}
+
+function sendJson(res: http.ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void {
+  res.writeHead(status, { "content-type": "application/json", ...headers });
+  res.end(JSON.stringify(body));
+}
+
+function sendError(res: http.ServerResponse, status: number, error: { type: string; message: string }, requestId: string, headers: Record<string, string> = {}): void {
+  sendJson(res, status, { type: "error", error, request_id: requestId }, headers);
+}
+
+function writeEvent(res: http.ServerResponse, event: string, data: unknown): void {
+  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+}
+
+function modelInfo(m: ModelEntry): any {
+  const flag = (supported: boolean | undefined) => ({ supported: !!supported });
+  return {
+    id: m.id,
+    type: "model",
+    display_name: m.display_name ?? m.id,
+    created_at: "2026-01-01T00:00:00Z",
+    lifecycle: "active",
+    max_tokens: m.max_tokens ?? 64000,
+    max_input_tokens: m.max_input_tokens ?? 200000,
+    capabilities: {
+      batch: flag(true),
+      citations: flag(true),
+      code_execution: flag(true),
+      context_management: flag(false),
+      effort: { supported: !!m.effort, low: flag(m.effort), medium: flag(m.effort), high: flag(m.effort), xhigh: flag(false), max: flag(m.effort) },
+      image_input: flag(true),
+      pdf_input: flag(true),
+      server_tools: { supported: true, code_execution: flag(true), web_search: flag(true) },
+      structured_outputs: flag(m.structured_outputs),
+      thinking: {
+        supported: !!(m.adaptive || m.enabledThinking),
+        types: { adaptive: flag(m.adaptive), enabled: flag(m.enabledThinking), disabled: flag(true), between_tools: flag(false) },
+      },
+    },
+  };
+}
+
+/** The text of the last user message's text blocks, for echo-style default answers. */
+export function lastUserText(body: any): string {
+  const messages: any[] = body?.messages ?? [];
+  for (let i = messages.length - 1; i >= 0; i--) {
+    if (messages[i].role !== "user") continue;
+    const content = messages[i].content;
+    if (typeof content === "string") return content;
+    return content.filter((b: any) => b.type === "text").map((b: any) => b.text).join(" ");
+  }
+  return "";
+}
+
+let messageCounter = 0;
+
+function buildMessage(reply: Reply, body: any): any {
+  const content = reply.content ?? [{ type: "text", text: "" }];
+  const outputTokens = Math.max(1, Math.ceil(JSON.stringify(content).length / 4));
+  const inputTokens = Math.max(1, Math.ceil(JSON.stringify(body?.messages ?? []).length / 4));
+  return {
+    id: `msg_standin_${++messageCounter}`,
+    type: "message",
+    role: "assistant",
+    model: reply.model ?? body?.model ?? "claude-haiku-4-5",
+    content,
+    stop_reason: reply.stop_reason ?? (content.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn"),
+    stop_sequence: null,
+    stop_details: reply.stop_details ?? null,
+    container: null,
+    usage: {
+      input_tokens: inputTokens,
+      output_tokens: outputTokens,
+      cache_creation_input_tokens: 0,
+      cache_read_input_tokens: 0,
+      ...reply.usage,
+    },
+  };
+}
+
+/** The SSE events the API sends for a message: text and JSON arrive as deltas, server tool results whole. */
+function messageEvents(message: any): Array<[string, any]> {
+  const { content, stop_reason, stop_sequence, stop_details, usage } = message;
+  const events: Array<[string, any]> = [];
+  events.push(["message_start", { type: "message_start", message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } }]);
+  events.push(["ping", { type: "ping" }]);
+  content.forEach((block: any, index: number) => {
+    if (block.type === "text") {
+      const { text, ...rest } = block;
+      events.push(["content_block_start", { type: "content_block_start", index, content_block: { ...rest, text: "", ...(rest.citations ? { citations: [] } : {}) } }]);
+      for (const piece of splitText(text)) events.push(["content_block_delta", { type: "content_block_delta", index, delta: { type: "text_delta", text: piece } }]);
+      for (const citation of block.citations ?? []) events.push(["content_block_delta", { type: "content_block_delta", index, delta: { type: "citations_delta", citation } }]);
+    } else if (block.type === "thinking") {
+      events.push(["content_block_start", { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } }]);
+      if (block.thinking) events.push(["content_block_delta", { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: block.thinking } }]);
+      events.push(["content_block_delta", { type: "content_block_delta", index, delta: { type: "signature_delta", signature: block.signature } }]);
+    } else if (block.type === "tool_use" || block.type === "server_tool_use") {
+      events.push(["content_block_start", { type: "content_block_start", index, content_block: { ...block, input: {} } }]);
+      const json = JSON.stringify(block.input ?? {});
+      const half = Math.floor(json.length / 2);
+      for (const part of [json.slice(0, half), json.slice(half)]) events.push(["content_block_delta", { type: "content_block_delta", index, delta: { type: "input_json_delta", partial_json: part } }]);
+    } else {
+      events.push(["content_block_start", { type: "content_block_start", index, content_block: block }]);
+    }
+    events.push(["content_block_stop", { type: "content_block_stop", index }]);
+  });
+  events.push(["message_delta", { type: "message_delta", delta: { stop_reason, stop_sequence, stop_details, container: null }, usage }]);
+  events.push(["message_stop", { type: "message_stop" }]);
+  return events;
+}
+
+function splitText(text: string): string[] {
+  if (!text) return [];
+  const pieces: string[] = [];
+  for (let i = 0; i < text.length; i += 16) pieces.push(text.slice(i, i + 16));
+  return pieces;
+}
