@@ -1,6 +1,7 @@
 // Loads the project's nodes into node-red-node-test-helper with a Claude account pointed at a stand-in.
 import * as fs from "fs";
 import helper from "node-red-node-test-helper";
+import { AnthropicStandIn } from "./anthropic-standin";
 import * as path from "path";
 
 export const KEY = "sk-ant-test-SECRET-KEY-0123456789";
@@ -78,4 +79,26 @@ export function collect(node: any, count: number, timeoutMs = 10_000): Promise<a
       }
     });
   });
+}
+
+/**
+ * The usual hooks of a runtime test: the helper's server for the whole suite, and per test a fresh
+ * stand-in Anthropic server (read it through the returned getter) and an unloaded flow afterwards.
+ */
+export function withStandIn(): () => AnthropicStandIn {
+  let api: AnthropicStandIn;
+  before((done) => {
+    helper.startServer(done);
+  });
+  after((done) => {
+    helper.stopServer(done);
+  });
+  beforeEach(async () => {
+    api = await new AnthropicStandIn().start();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await api.stop();
+  });
+  return () => api;
 }
