@@ -1,0 +1,285 @@
+// What a Node-RED user sees, in a real browser: the palette, the edit dialogs (with the model list
+// from the stand-in Anthropic server), deploy, the help, Import > Examples, and the German editor.
+// Screenshots go to test-artifacts/screenshots/.
+import assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import type { Page } from "playwright-core";
+import { AnthropicStandIn } from "./support/anthropic-standin";
+import { launchBrowser, SCREENSHOT_DIR, type BrowserSession } from "./support/browser";
+import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
+import { REPO_ROOT } from "./support/paths";
+
+const KEY = "sk-ant-editor-typed-KEY-0123456789";
+const WRONG_KEY = "sk-ant-editor-wrong-KEY-999";
+const VIEWPORT = { width: 1400, height: 1500 };
+const TRAY = ".red-ui-tray";
+
+async function shot(page: Page, name: string, selector?: string): Promise<void> {
+  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
+  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  if (selector) await page.locator(selector).last().screenshot({ path: file });
+  else await page.screenshot({ path: file });
+}
+
+function paletteNode(page: Page, type: string) {
+  return page.locator(`#red-ui-palette .red-ui-palette-node[data-palette-type="${type}"]`);
+}
+
+/** Drags a node from the palette onto the canvas and opens its edit dialog. */
+async function placeAndEdit(page: Page, type: string, x: number, y: number): Promise<void> {
+  const before = await page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group").count();
+  await paletteNode(page, type).dragTo(page.locator("#red-ui-workspace-chart"), { targetPosition: { x, y } });
+  const placed = page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group");
+  await page.waitForFunction((n) => document.querySelectorAll("#red-ui-workspace-chart g.red-ui-flow-node-group").length > n, before);
+  await placed.nth(before).dblclick();
+  await page.locator("#node-input-name").waitFor();
+}
+
+/** Texts a user reads in the open dialogs: labels, options, tips, tooltips and placeholders. */
+async function visibleTexts(page: Page): Promise<string[]> {
+  return page.locator(TRAY).last().evaluate((tray) => {
+    const texts: string[] = [];
+    tray.querySelectorAll("*").forEach((el) => {
+      for (const attr of ["title", "placeholder"]) {
+        const value = el.getAttribute(attr);
+        if (value) texts.push(value);
+      }
+      for (const child of Array.from(el.childNodes)) {
+        if (child.nodeType === Node.TEXT_NODE && child.textContent!.trim()) texts.push(child.textContent!.trim());
+      }
+    });
+    return texts;
+  });
+}
+
+/** Catalog keys that did not resolve show up as bare keys such as "claude-config.label.model". */
+async function assertNoBareKeys(page: Page): Promise<void> {
+  const bare = (await visibleTexts(page)).filter((t) => /\bclaude-(config|conversation|tool|tool-result|generate-data)\.[a-z]/.test(t));
+  assert.deepStrictEqual(bare, [], "texts without a catalog entry");
+}
+
+/** Every label of a form row carries a tooltip. */
+async function assertTooltips(page: Page): Promise<void> {
+  const missing = await page.locator(TRAY).last().evaluate((tray) =>
+    Array.from(tray.querySelectorAll(".form-row > label[for]"))
+      .filter((label) => (label as HTMLElement).offsetParent !== null && !label.getAttribute("title"))
+      .map((label) => label.getAttribute("for")),
+  );
+  assert.deepStrictEqual(missing, [], "labels without a tooltip");
+}
+
+/** Waits until the account dialog's model line matches, and returns it. */
+async function modelInfo(page: Page, pattern: RegExp): Promise<string> {
+  await page.waitForFunction(
+    (source) => new RegExp(source).test(document.querySelector("#claude-config-model-info")?.textContent ?? ""),
+    pattern.source,
+  );
+  return (await page.locator("#claude-config-model-info").textContent())!;
+}
+
+describe("the editor in a real browser", function () {
+  this.timeout(120_000);
+  let api: AnthropicStandIn;
+  let nr: NodeRedProcess;
+  let browser: BrowserSession;
+  let page: Page;
+  const answers: string[] = [];
+  const modelRequests: string[] = [];
+
+  before(async () => {
+    api = await new AnthropicStandIn().start();
+    api.acceptedKeys = [KEY];
+    nr = await startNodeRed({ packages: [REPO_ROOT], flows: [], env: { ANTHROPIC_API_KEY: "" } });
+    browser = await launchBrowser({ viewport: VIEWPORT });
+    page = browser.page;
+    page.on("request", (req) => {
+      if (/\/claude-config\/[^/]+\/models$/.test(new URL(req.url()).pathname)) modelRequests.push(`${req.method()} ${new URL(req.url()).pathname}`);
+    });
+    page.on("response", async (res) => {
+      if (res.url().includes("/claude-config/")) answers.push(await res.text().catch(() => ""));
+    });
+    await page.goto(nr.url);
+    await paletteNode(page, "claude-conversation").waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await nr?.stop();
+    await api?.stop();
+  });
+
+  it("shows the Claude nodes in a palette category of their own", async () => {
+    const category = page.locator("#red-ui-palette-container-Claude");
+    await category.scrollIntoViewIfNeeded();
+    assert.strictEqual((await category.locator(".red-ui-palette-header span").textContent())?.trim(), "Claude");
+    const conversation = category.locator('.red-ui-palette-node[data-palette-type="claude-conversation"]');
+    assert.strictEqual((await conversation.locator(".red-ui-palette-label").textContent())?.trim(), "chat");
+    const icon = await conversation.locator(".red-ui-palette-icon").evaluate((el) => getComputedStyle(el).backgroundImage);
+    assert.match(icon, /claude-conversation\.svg/);
+    await shot(page, "palette", "#red-ui-palette-container-Claude");
+  });
+
+  it("edits a conversation: every field labelled from the catalog, with a tooltip", async () => {
+    await placeAndEdit(page, "claude-conversation", 300, 200);
+    assert.strictEqual(await page.locator('label[for="node-input-conversationId"]').textContent().then((t) => t?.trim()), "Conversation");
+    await assertNoBareKeys(page);
+    await assertTooltips(page);
+    await shot(page, "conversation-dialog", TRAY);
+  });
+
+  it("creates an account: the model list comes from the API with the typed key, and options follow the model", async () => {
+    await page.click("#node-input-btn-config-add");
+    await page.locator("#node-config-input-apiKey").waitFor();
+    await page.fill("#node-config-input-name", "Home");
+    await page.fill("#node-config-input-apiKey", KEY);
+    await page.fill("#node-config-input-baseUrl", api.url);
+    await page.locator("#node-config-input-baseUrl").dispatchEvent("change");
+    assert.match(await modelInfo(page, /Claude Haiku 4\.5/), /up to 64,000 output tokens/);
+    const listed = api.requests.filter((r) => r.path === "/v1/models");
+    assert.ok(listed.length > 0, "the stand-in was asked for the models");
+    assert.strictEqual(listed[listed.length - 1].headers.authorization, `Bearer ${KEY}`);
+
+    // Haiku takes no effort: the row is hidden. Sonnet takes it, but not "xhigh".
+    assert.strictEqual(await page.locator(".claude-config-effort").isVisible(), false);
+    await page.click("#claude-config-model-pick");
+    const choices = page.locator(".claude-config-model-menu li");
+    await choices.first().waitFor();
+    assert.deepStrictEqual(
+      await choices.evaluateAll((items) => items.map((li) => [li.querySelector("span")?.textContent, li.querySelector("code")?.textContent])),
+      [
+        ["Claude Haiku 4.5", "claude-haiku-4-5"],
+        ["Claude Sonnet 4.6", "claude-sonnet-4-6"],
+        ["Claude Opus 4.7", "claude-opus-4-7"],
+        ["Claude Legacy", "claude-legacy-1"],
+      ],
+    );
+    await shot(page, "account-model-menu", TRAY);
+    await choices.filter({ hasText: "Sonnet" }).click();
+    assert.strictEqual(await page.inputValue("#node-config-input-model"), "claude-sonnet-4-6");
+    assert.strictEqual(await page.locator(".claude-config-effort").isVisible(), true);
+    const effortLevels = await page.locator("#node-config-input-effort option:not([hidden])").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepStrictEqual(effortLevels, ["", "low", "medium", "high", "max"]);
+    await shot(page, "account-dialog", TRAY);
+
+    // A model without adaptive or budgeted thinking: those choices go.
+    await page.fill("#node-config-input-model", "claude-legacy-1");
+    await page.locator("#node-config-input-model").dispatchEvent("change");
+    const thinking = await page.locator("#node-config-input-thinking option:not([hidden])").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepStrictEqual(thinking, ["off"]);
+    assert.strictEqual(await page.locator(".claude-config-effort").isVisible(), false);
+
+    await page.fill("#node-config-input-model", "claude-haiku-4-5");
+    await page.locator("#node-config-input-model").dispatchEvent("change");
+    await assertNoBareKeys(page);
+    await assertTooltips(page);
+    for (const answer of answers) assert.ok(!answer.includes(KEY), "the key never comes back to the browser");
+  });
+
+  it("says so when the key is refused, and still takes a typed model id", async () => {
+    await page.fill("#node-config-input-apiKey", WRONG_KEY);
+    await page.locator("#node-config-input-apiKey").dispatchEvent("change");
+    const text = await modelInfo(page, /The API key was refused \(401\)/);
+    assert.match(text, /you can still type a model id/);
+    assert.ok(!text.includes(WRONG_KEY));
+    await page.fill("#node-config-input-model", "claude-custom-model-1");
+    assert.strictEqual(await page.inputValue("#node-config-input-model"), "claude-custom-model-1");
+    await shot(page, "account-key-refused", TRAY);
+
+    await page.fill("#node-config-input-model", "claude-haiku-4-5");
+    await page.fill("#node-config-input-apiKey", KEY);
+    await page.locator("#node-config-input-apiKey").dispatchEvent("change");
+    await modelInfo(page, /Claude Haiku 4\.5/);
+  });
+
+  it("deploys the conversation with its account, and keeps the key out of the flow file", async () => {
+    await page.click("#node-config-dialog-ok");
+    await page.locator("#node-config-dialog-ok").waitFor({ state: "detached" });
+    assert.match((await page.locator("#node-input-config option:checked").textContent())!, /Home/);
+    await page.click("#node-dialog-ok");
+    await page.locator("#node-dialog-ok").waitFor({ state: "detached" });
+    await page.click("#red-ui-header-button-deploy");
+    await page.locator(".red-ui-notification", { hasText: /deployed/i }).first().waitFor();
+
+    const flows = (await (await fetch(`${nr.url}/flows`, { headers: { "Node-RED-API-Version": "v1" } })).json()) as any[];
+    const account = flows.find((n) => n.type === "claude-config");
+    const conversation = flows.find((n) => n.type === "claude-conversation");
+    assert.ok(account && conversation);
+    assert.strictEqual(conversation.config, account.id);
+    assert.strictEqual(account.baseUrl, api.url);
+    assert.strictEqual(account.model, "claude-haiku-4-5");
+    for (const file of fs.readdirSync(nr.userDir).filter((f) => f.startsWith("flows"))) {
+      assert.ok(!fs.readFileSync(path.join(nr.userDir, file), "utf8").includes(KEY), `${file} holds the key in clear`);
+    }
+  });
+
+  it("lists a deployed account's models by its id, with the stored key", async () => {
+    const asked = api.requests.length;
+    modelRequests.length = 0;
+    await page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group").first().dblclick();
+    await page.locator("#node-input-btn-config-edit").click();
+    await modelInfo(page, /Claude Haiku 4\.5/);
+    assert.deepStrictEqual(modelRequests.map((r) => r.split(" ")[0]), ["GET"], "a deployed, unchanged account is asked by id");
+    const listed = api.requests.slice(asked).filter((r) => r.path === "/v1/models");
+    assert.strictEqual(listed[0].headers.authorization, `Bearer ${KEY}`);
+    await page.click("#node-config-dialog-cancel");
+    await page.click("#node-dialog-cancel");
+    await page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
+  });
+
+  it("shows each node's help", async () => {
+    await page.evaluate(() => (window as any).RED.sidebar.help.show("claude-conversation"));
+    const help = page.locator(".red-ui-help:visible").filter({ hasText: "conversation_id" }).last();
+    await help.waitFor();
+    const text = (await help.textContent())!;
+    for (const words of ["Inputs", "Outputs", "Details", "References", "conversation_id", "reset", "max_tokens"]) assert.ok(text.includes(words), words);
+    assert.match(text, /no temperature/i);
+    await shot(page, "help-conversation", "#red-ui-sidebar");
+    await page.evaluate(() => (window as any).RED.sidebar.help.show("claude-config"));
+    await page.locator(".red-ui-help:visible").filter({ hasText: "No temperature" }).last().waitFor();
+  });
+
+  it("imports an example from Import > Examples", async () => {
+    await page.click("#red-ui-header-button-sidemenu");
+    await page.click("#menu-item-import");
+    await page.click("#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples a");
+    const tree = page.locator("#red-ui-clipboard-dialog-import-tab-examples");
+    await tree.locator(".red-ui-treeList-label", { hasText: "node-red-contrib-claude" }).first().click();
+    await tree.locator(".red-ui-treeList-label", { hasText: "basic-chat" }).first().click();
+    await shot(page, "import-examples", ".ui-dialog:has(#red-ui-clipboard-dialog-import-tab-examples)");
+    await page.click("#red-ui-clipboard-dialog-ok");
+    const tab = page.locator("#red-ui-workspace-tabs .red-ui-tab", { hasText: "Claude: basic chat" });
+    await tab.click();
+    await page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group", { hasText: "Start over" }).waitFor();
+    const labels = await page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group text").allTextContents();
+    for (const label of ["Ask", "Ask again", "Start over", "Claude conversation", "Claude's answer"]) {
+      assert.ok(labels.some((l) => l.includes(label)), `${label} on the canvas: ${labels.join(" | ")}`);
+    }
+    await page.locator(".red-ui-notification").first().waitFor({ state: "detached", timeout: 15_000 }).catch(() => undefined);
+    await shot(page, "example-basic-chat", "#red-ui-workspace-chart");
+  });
+
+  it("speaks German when the browser does", async () => {
+    const german = await launchBrowser({ viewport: VIEWPORT, locale: "de-DE" });
+    try {
+      const p = german.page;
+      await p.goto(nr.url);
+      await paletteNode(p, "claude-conversation").waitFor();
+      await paletteNode(p, "claude-conversation").scrollIntoViewIfNeeded();
+      assert.strictEqual((await paletteNode(p, "claude-conversation").locator(".red-ui-palette-label").textContent())?.trim(), "Chat");
+      await placeAndEdit(p, "claude-conversation", 300, 300);
+      assert.strictEqual(await p.locator('label[for="node-input-conversationId"]').textContent().then((t) => t?.trim()), "Konversation");
+      await assertNoBareKeys(p);
+      await shot(p, "de-conversation-dialog", TRAY);
+      await p.click("#node-input-btn-config-add");
+      await p.locator("#node-config-input-apiKey").waitFor();
+      await p.fill("#node-config-input-apiKey", WRONG_KEY);
+      await p.fill("#node-config-input-baseUrl", api.url);
+      await p.locator("#node-config-input-baseUrl").dispatchEvent("change");
+      assert.match(await modelInfo(p, /Der API-Schlüssel wurde abgelehnt/), /Modell-ID kann trotzdem eingegeben werden/);
+      await assertNoBareKeys(p);
+      await shot(p, "de-account-dialog", TRAY);
+    } finally {
+      await german.close();
+    }
+  });
+});
