@@ -35,7 +35,9 @@ function withCatalog(init: (RED: any) => unknown): (RED: any) => unknown {
 
 export const claudeConfig = withCatalog(require("../../nodes/claude-config"));
 export const claudeConversation = withCatalog(require("../../nodes/claude-conversation"));
-export const ALL_NODES = [claudeConfig, claudeConversation];
+export const claudeTool = withCatalog(require("../../nodes/claude-tool"));
+export const claudeToolResult = withCatalog(require("../../nodes/claude-tool-result"));
+export const ALL_NODES = [claudeConfig, claudeConversation, claudeTool, claudeToolResult];
 
 export function account(url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { id: "account", type: "claude-config", name: "test account", baseUrl: url, model: "claude-haiku-4-5", maxTokens: 3000, retries: 0, ...extra };
