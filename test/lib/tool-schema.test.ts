@@ -1,6 +1,6 @@
 import assert from "assert";
-import { ClaudeNodeError } from "../nodes/lib/errors";
-import { compileSchema, describeErrors, parseSchema, toolInputSchema } from "../nodes/lib/tool-schema";
+import { ClaudeNodeError } from "../../nodes/lib/errors";
+import { compileSchema, describeErrors, parseSchema, toolInputSchema } from "../../nodes/lib/tool-schema";
 
 function fails(fn: () => unknown, key: string): ClaudeNodeError {
   try {

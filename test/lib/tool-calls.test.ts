@@ -1,5 +1,5 @@
 import assert from "assert";
-import { callKey, PendingCalls, toolMessage, type Timers } from "../nodes/lib/tool-calls";
+import { callKey, PendingCalls, toolMessage, type Timers } from "../../nodes/lib/tool-calls";
 
 /** Timers the test fires by hand, counting what is still armed. */
 class ManualTimers implements Timers {

@@ -1,7 +1,7 @@
 import assert from "assert";
-import { ClaudeNodeError } from "../nodes/lib/errors";
-import { sniffMediaType } from "../nodes/lib/media-type";
-import { errorText, MAX_IMAGE_BYTES, resultContent } from "../nodes/lib/tool-result";
+import { ClaudeNodeError } from "../../nodes/lib/errors";
+import { sniffMediaType } from "../../nodes/lib/media-type";
+import { errorText, MAX_IMAGE_BYTES, resultContent } from "../../nodes/lib/tool-result";
 
 const texts = { cut: (shown: number, total: number) => ` [cut ${shown}/${total}]`, empty: "(nothing)" };
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");

@@ -1,6 +1,6 @@
 import assert from "assert";
-import { actionPayload, actionSchema, allowedBy, checkAllowList, checkCall, normaliseList, patternToRegExp } from "../nodes/lib/ha-action";
-import { compileSchema, toolInputSchema } from "../nodes/lib/tool-schema";
+import { actionPayload, actionSchema, allowedBy, checkAllowList, checkCall, normaliseList, patternToRegExp } from "../../nodes/lib/ha-action";
+import { compileSchema, toolInputSchema } from "../../nodes/lib/tool-schema";
 
 const texts = { action: "the action", entity_id: "the entities", data: "the data" };
 const allow = { actions: ["light.turn_on", "light.turn_off", "climate.set_temperature"], entities: ["light.*", "switch.garden_pump"] };
