@@ -271,3 +271,51 @@ describe("claude-generate-data", function () {
     assert.ok(!JSON.stringify(helper.log().args).includes(KEY));
   });
 });
+
+describe("example: camera snapshot to JSON", function () {
+  let api: AnthropicStandIn;
+  let dir: string;
+  const core = ["common/20-inject.js", "common/25-catch.js", "common/90-comment.js", "storage/10-file.js", "network/21-httprequest.js"].map((file) =>
+    require(`@node-red/nodes/core/${file}`),
+  );
+
+  before((done) => {
+    dir = fs.mkdtempSync(path.join(os.tmpdir(), "claude-example-"));
+    helper.startServer(done);
+  });
+  after((done) => {
+    fs.rmSync(dir, { recursive: true, force: true });
+    helper.stopServer(done);
+  });
+  beforeEach(async () => {
+    api = await new AnthropicStandIn().start();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await api.stop();
+  });
+
+  it("turns the snapshot from its File In branch into checked JSON", async () => {
+    const snapshot = path.join(dir, "garden.jpg");
+    fs.writeFileSync(snapshot, SAMPLES.jpeg);
+    const example: any[] = JSON.parse(fs.readFileSync(path.join(__dirname, "../../examples/camera-snapshot-to-json.json"), "utf8"));
+    const byName = (name: string) => example.find((n) => n.name === name);
+    // Point the flow at the stand-in and the sample file; the results go to helper nodes instead of the sidebar.
+    byName("Claude").baseUrl = api.url;
+    byName("snapshot file").filename = snapshot;
+    byName("snapshot data").type = "helper";
+    byName("why it failed").type = "helper";
+    await helper.load([...ALL_NODES, ...core], example, { [byName("Claude").id]: { apiKey: KEY } });
+
+    const result = { people: 1, vehicles: 0, package_at_door: true, summary: "A courier leaves a parcel." };
+    api.reply(text(result));
+    const answer = nextMessage(helper.getNode(byName("snapshot data").id));
+    helper.getNode(byName("garden").id).receive({});
+    const msg = await answer;
+    assert.deepStrictEqual(msg.payload, result);
+    const body = api.messageRequests[0].body;
+    assert.deepStrictEqual(body.messages[0].content[0], { type: "image", source: { type: "base64", media_type: "image/jpeg", data: SAMPLES.jpeg.toString("base64") } });
+    assert.match(body.messages[0].content[1].text, /snapshot from the garden camera/);
+    assert.deepStrictEqual(Object.keys(body.output_config.format.schema.properties), ["people", "vehicles", "package_at_door", "summary"]);
+  });
+});
