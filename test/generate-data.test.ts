@@ -10,6 +10,9 @@ import { ALL_NODES, KEY, account, helper, nextError, nextMessage } from "./suppo
 // Real core nodes: Catch receives the errors, File In produces a Buffer as flows do.
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
 const fileNode = require("@node-red/nodes/core/storage/10-file.js");
+const exampleNodes = ["common/20-inject.js", "common/25-catch.js", "common/90-comment.js", "storage/10-file.js", "network/21-httprequest.js"].map((file) =>
+  require(`@node-red/nodes/core/${file}`),
+);
 
 const COUNT_SCHEMA = {
   type: "object",
@@ -270,32 +273,8 @@ describe("claude-generate-data", function () {
     assert.ok(!JSON.stringify(msg).includes(KEY));
     assert.ok(!JSON.stringify(helper.log().args).includes(KEY));
   });
-});
 
-describe("example: camera snapshot to JSON", function () {
-  let api: AnthropicStandIn;
-  let dir: string;
-  const core = ["common/20-inject.js", "common/25-catch.js", "common/90-comment.js", "storage/10-file.js", "network/21-httprequest.js"].map((file) =>
-    require(`@node-red/nodes/core/${file}`),
-  );
-
-  before((done) => {
-    dir = fs.mkdtempSync(path.join(os.tmpdir(), "claude-example-"));
-    helper.startServer(done);
-  });
-  after((done) => {
-    fs.rmSync(dir, { recursive: true, force: true });
-    helper.stopServer(done);
-  });
-  beforeEach(async () => {
-    api = await new AnthropicStandIn().start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await api.stop();
-  });
-
-  it("turns the snapshot from its File In branch into checked JSON", async () => {
+  it("runs the camera-snapshot example: its File In branch becomes checked JSON", async () => {
     const snapshot = path.join(dir, "garden.jpg");
     fs.writeFileSync(snapshot, SAMPLES.jpeg);
     const example: any[] = JSON.parse(fs.readFileSync(path.join(__dirname, "../../examples/camera-snapshot-to-json.json"), "utf8"));
@@ -305,7 +284,7 @@ describe("example: camera snapshot to JSON", function () {
     byName("snapshot file").filename = snapshot;
     byName("snapshot data").type = "helper";
     byName("why it failed").type = "helper";
-    await helper.load([...ALL_NODES, ...core], example, { [byName("Claude").id]: { apiKey: KEY } });
+    await helper.load([...ALL_NODES, ...exampleNodes], example, { [byName("Claude").id]: { apiKey: KEY } });
 
     const result = { people: 1, vehicles: 0, package_at_door: true, summary: "A courier leaves a parcel." };
     api.reply(text(result));

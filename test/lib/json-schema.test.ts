@@ -1,5 +1,5 @@
 import assert from "assert";
-import { compileSchema, errorsText, SchemaError } from "../nodes/lib/json-schema";
+import { compileSchema, errorsText, SchemaError } from "../../nodes/lib/json-schema";
 
 describe("json-schema", function () {
   it("validates a value against the whole schema, ranges and formats included", () => {

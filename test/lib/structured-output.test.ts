@@ -1,7 +1,7 @@
 import assert from "assert";
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../nodes/lib/errors";
-import { RESULT_TOOL, outputParts, prepareSchema, readAnswer, repairRequest } from "../nodes/lib/structured-output";
+import { ClaudeNodeError } from "../../nodes/lib/errors";
+import { RESULT_TOOL, outputParts, prepareSchema, readAnswer, repairRequest } from "../../nodes/lib/structured-output";
 
 function reply(content: any[]): Message {
   return { id: "msg_1", type: "message", role: "assistant", model: "m", content, stop_reason: "end_turn", stop_sequence: null, usage: {} } as unknown as Message;

@@ -2,9 +2,9 @@ import assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { attachmentBlocks, sniffType } from "../nodes/lib/attachments";
-import { ClaudeNodeError } from "../nodes/lib/errors";
-import { SAMPLES } from "./support/samples";
+import { attachmentBlocks, sniffType } from "../../nodes/lib/attachments";
+import { ClaudeNodeError } from "../../nodes/lib/errors";
+import { SAMPLES } from "../support/samples";
 
 
 function failsWith(key: string, params: Record<string, unknown> = {}) {
