@@ -6,7 +6,8 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import { actionPayload, actionSchema, checkAllowList, checkCall, normaliseList, type ActionInput, type AllowList, type Problem } from "./lib/ha-action";
 import { callKey, toolMessage, type Settled } from "./lib/tool-calls";
 import type { ToolAnswer } from "./lib/tool-result";
-import { compileSchema, parseSchema, toolInputSchema, type CompiledSchema } from "./lib/tool-schema";
+import { compileSchema, errorsText, SchemaError, type CompiledSchema } from "./lib/json-schema";
+import { toolInputSchema } from "./lib/tool-schema";
 import { errorOutcome, TOOL_NAME, type CallOrigin, type ToolProvider } from "./lib/tools";
 import type { ToolOutcome } from "./lib/turn";
 import { ClaudeNodeError } from "./lib/errors";
@@ -57,12 +58,14 @@ export = function (RED: NodeAPI) {
         });
         description = [description || t(RED, "tool.ha-description"), t(RED, "tool.ha-allowed", { actions: allow.actions.join(", "), entities: allow.entities.join(", ") })].join("\n");
       } else {
-        schema = parseSchema(def.schema, EMPTY_SCHEMA);
+        schema = String(def.schema ?? "").trim() ? def.schema : EMPTY_SCHEMA;
       }
       validator = compileSchema(schema);
+      schema = validator.schema;
       definition = { name, input_schema: toolInputSchema(schema), ...(description ? { description } : {}) };
     } catch (err) {
-      const message = err instanceof ClaudeNodeError ? t(RED, err.key, err.params) : String(err);
+      const message =
+        err instanceof ClaudeNodeError ? t(RED, err.key, err.params) : err instanceof SchemaError ? t(RED, "errors.tool-bad-schema", { detail: err.message }) : String(err);
       node.status({ fill: "red", shape: "ring", text: t(RED, "status.tool-broken") });
       node.error(t(RED, "errors.tool-not-offered", { name: name || node.id, detail: message }));
       // Without the provider methods no conversation offers this tool to Claude.
@@ -84,8 +87,8 @@ export = function (RED: NodeAPI) {
         const denied = checkCall(input, allow);
         if (denied.length) return denied.map(text);
       }
-      const result = validator.validate(input);
-      return result.ok ? [] : result.messages;
+      const errors = validator.validate(input);
+      return errors.length ? [errorsText(errors)] : [];
     }
 
     async function invoke(call: ToolUseBlock, origin: CallOrigin, signal?: AbortSignal): Promise<ToolOutcome> {

@@ -1,7 +1,7 @@
 import assert from "assert";
 import { pendingToolCalls } from "../nodes/runtime/tool-registry";
 import { AnthropicStandIn } from "./support/anthropic-standin";
-import { ALL_NODES, KEY, account, collect, helper, nextError, nextMessage } from "./support/nodes";
+import { ALL_NODES, KEY, account, collect, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
 
 const WEATHER_SCHEMA = JSON.stringify({
   type: "object",
@@ -62,20 +62,12 @@ function argsOf(node: any, method: "error" | "warn" | "status"): any[][] {
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
 describe("tool nodes", function () {
+  const standIn = useStandIn();
   let api: AnthropicStandIn;
-
-  before((done) => {
-    helper.startServer(done);
+  beforeEach(() => {
+    api = standIn();
   });
-  after((done) => {
-    helper.stopServer(done);
-  });
-  beforeEach(async () => {
-    api = await new AnthropicStandIn().start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await api.stop();
+  afterEach(() => {
     assert.strictEqual(pendingToolCalls.size, 0, "no call is left waiting");
     assert.strictEqual(pendingToolCalls.activeTimers, 0, "no timer is left armed");
   });
@@ -165,8 +157,8 @@ describe("tool nodes", function () {
     const [result] = toolResults(api.messageRequests[1].body);
     assert.strictEqual(result.is_error, true);
     assert.match(result.content, /input for tool "get_weather" was rejected/);
-    assert.match(result.content, /must have the property "city"/);
-    assert.match(result.content, /must not have the property "town"/);
+    assert.match(result.content, /must have required property 'city'/);
+    assert.match(result.content, /must NOT have additional properties \("town"\)/);
     assert.deepStrictEqual(out.claude.tool_calls[0].input, { town: "Paris" });
     assert.strictEqual(out.claude.tool_calls[0].is_error, true);
   });
@@ -341,7 +333,7 @@ describe("tool nodes", function () {
   it("does not offer a tool with a bad name or schema, and says why at start", async () => {
     const nodes = await load(api, [{ name: "bad name!" }, { name: "broken", schema: "{ not json" }, { name: "fine" }]);
     assert.match(argsOf(nodes.tool(0), "error")[0][0], /Tool "bad name!" is not offered to Claude: The tool name "bad name!" is not allowed/);
-    assert.match(argsOf(nodes.tool(1), "error")[0][0], /Tool "broken" is not offered to Claude: The JSON Schema is not valid JSON/);
+    assert.match(argsOf(nodes.tool(1), "error")[0][0], /Tool "broken" is not offered to Claude: The input schema is unusable: not valid JSON/);
     assert.deepStrictEqual(argsOf(nodes.tool(0), "status")[0][0], { fill: "red", shape: "ring", text: "not offered to Claude" });
     const done = nextMessage(nodes.out);
     nodes.chat.receive({ payload: "Hi" });
@@ -403,7 +395,7 @@ describe("tool nodes", function () {
       assert.match(denied.content, /The action "lock\.unlock" is not allowed\. Allowed actions: light\.turn_on, light\.turn_off\./);
       assert.match(denied.content, /The entity "lock\.front_door" is not allowed\. Allowed entities: light\.\*, switch\.garden_pump\./);
       assert.match(hidden.content, /data may not contain "entity_id"/);
-      assert.match(extra.content, /must not have the property "sneaky"/);
+      assert.match(extra.content, /must NOT have additional properties \("sneaky"\)/);
     });
 
     it("reports incomplete allow lists at start", async () => {

@@ -2,7 +2,7 @@
 // or PDF Buffer as an image or document block. Huge text is cut, and Claude is told so.
 import type { ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeNodeError } from "./errors";
-import { isImage, sniffMediaType } from "./media-type";
+import { sniffType } from "./attachments";
 
 export const MAX_RESULT_CHARS = 100_000;
 /** The API's limit for one image. */
@@ -41,8 +41,8 @@ function asText(value: unknown): string {
 export function resultContent(value: unknown, texts: ResultTexts, max = MAX_RESULT_CHARS): Pick<ToolAnswer, "content" | "summary"> {
   if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
     const bytes = Buffer.from(value);
-    const type = sniffMediaType(bytes);
-    if (isImage(type)) {
+    const type = sniffType(bytes);
+    if (type && type !== "application/pdf") {
       if (bytes.length > MAX_IMAGE_BYTES) throw new ClaudeNodeError("errors.tool-result-image-too-large", { bytes: bytes.length, max: MAX_IMAGE_BYTES }, "invalid_result");
       return { content: [{ type: "image", source: { type: "base64", media_type: type, data: bytes.toString("base64") } }], summary: { type: "image", media_type: type, bytes: bytes.length } };
     }

@@ -1,6 +1,7 @@
 import assert from "assert";
 import { actionPayload, actionSchema, allowedBy, checkAllowList, checkCall, normaliseList, patternToRegExp } from "../../nodes/lib/ha-action";
-import { compileSchema, toolInputSchema } from "../../nodes/lib/tool-schema";
+import { compileSchema } from "../../nodes/lib/json-schema";
+import { toolInputSchema } from "../../nodes/lib/tool-schema";
 
 const texts = { action: "the action", entity_id: "the entities", data: "the data" };
 const allow = { actions: ["light.turn_on", "light.turn_off", "climate.set_temperature"], entities: ["light.*", "switch.garden_pump"] };
@@ -45,10 +46,10 @@ describe("ha-action", () => {
 
   it("the schema itself rejects extra fields and target keys in data", () => {
     const schema = compileSchema(actionSchema(allow, texts));
-    assert.ok(schema.validate({ action: "light.turn_on", entity_id: ["light.hall"], data: { brightness_pct: 50 } }).ok);
-    assert.ok(!schema.validate({ action: "light.turn_on", entity_id: ["light.hall"], extra: 1 }).ok);
-    assert.ok(!schema.validate({ action: "light.turn_on", entity_id: ["light.hall"], data: { entity_id: "lock.front_door" } }).ok);
-    assert.ok(!schema.validate({ action: "light.turn_on", entity_id: [] }).ok);
+    assert.deepStrictEqual(schema.validate({ action: "light.turn_on", entity_id: ["light.hall"], data: { brightness_pct: 50 } }), []);
+    assert.notDeepStrictEqual(schema.validate({ action: "light.turn_on", entity_id: ["light.hall"], extra: 1 }), []);
+    assert.notDeepStrictEqual(schema.validate({ action: "light.turn_on", entity_id: ["light.hall"], data: { entity_id: "lock.front_door" } }), []);
+    assert.notDeepStrictEqual(schema.validate({ action: "light.turn_on", entity_id: [] }), []);
   });
 
   it("says what is allowed when a call asks for something else", () => {

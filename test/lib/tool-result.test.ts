@@ -1,6 +1,5 @@
 import assert from "assert";
 import { ClaudeNodeError } from "../../nodes/lib/errors";
-import { sniffMediaType } from "../../nodes/lib/media-type";
 import { errorText, MAX_IMAGE_BYTES, resultContent } from "../../nodes/lib/tool-result";
 
 const texts = { cut: (shown: number, total: number) => ` [cut ${shown}/${total}]`, empty: "(nothing)" };
@@ -43,15 +42,6 @@ describe("tool-result", () => {
     const circular: any = {};
     circular.self = circular;
     assert.throws(() => resultContent(circular, texts), (e: unknown) => e instanceof ClaudeNodeError && e.key === "errors.tool-result-unserialisable");
-  });
-
-  it("recognises PNG, JPEG, GIF and WEBP", () => {
-    assert.strictEqual(sniffMediaType(PNG), "image/png");
-    assert.strictEqual(sniffMediaType(Buffer.from([0xff, 0xd8, 0xff, 0xe0])), "image/jpeg");
-    assert.strictEqual(sniffMediaType(Buffer.from("GIF89a...")), "image/gif");
-    assert.strictEqual(sniffMediaType(Buffer.from("RIFF\x10\x00\x00\x00WEBPVP8 ", "latin1")), "image/webp");
-    assert.strictEqual(sniffMediaType(Buffer.from("RIFF\x10\x00\x00\x00WAVE", "latin1")), undefined);
-    assert.strictEqual(sniffMediaType(Buffer.alloc(2)), undefined);
   });
 
   it("reads the message of msg.error in its usual shapes", () => {

@@ -1,6 +1,6 @@
 import assert from "assert";
 import { ClaudeNodeError } from "../../nodes/lib/errors";
-import { compileSchema, describeErrors, parseSchema, toolInputSchema } from "../../nodes/lib/tool-schema";
+import { toolInputSchema } from "../../nodes/lib/tool-schema";
 
 function fails(fn: () => unknown, key: string): ClaudeNodeError {
   try {
@@ -14,66 +14,6 @@ function fails(fn: () => unknown, key: string): ClaudeNodeError {
 }
 
 describe("tool-schema", () => {
-  describe("parseSchema", () => {
-    it("reads JSON text and objects, and gives the fallback for empty text", () => {
-      assert.deepStrictEqual(parseSchema('{"type":"object"}'), { type: "object" });
-      assert.deepStrictEqual(parseSchema({ type: "object" }), { type: "object" });
-      assert.deepStrictEqual(parseSchema("  ", { type: "object", properties: {} }), { type: "object", properties: {} });
-    });
-
-    it("names broken JSON and non-objects", () => {
-      assert.match(String(fails(() => parseSchema("{type: object}"), "errors.schema-not-json").params.detail), /JSON/);
-      fails(() => parseSchema("[1, 2]"), "errors.schema-not-object");
-      fails(() => parseSchema(""), "errors.schema-not-object");
-    });
-  });
-
-  describe("compileSchema", () => {
-    const schema = {
-      type: "object",
-      properties: {
-        room: { type: "string", enum: ["kitchen", "hall"] },
-        brightness: { type: "integer", minimum: 0, maximum: 255 },
-        when: { type: "string", format: "date-time" },
-      },
-      required: ["room"],
-      additionalProperties: false,
-    };
-
-    it("accepts values that match", () => {
-      assert.deepStrictEqual(compileSchema(schema).validate({ room: "hall", brightness: 10, when: "2026-01-01T10:00:00Z" }), { ok: true });
-    });
-
-    it("reports every problem as readable text, formats included", () => {
-      const result = compileSchema(schema).validate({ brightness: 300, when: "soon", colour: "red" });
-      assert.strictEqual(result.ok, false);
-      if (result.ok) return;
-      assert.deepStrictEqual(result.messages.sort(), [
-        'input must have the property "room"',
-        'input must not have the property "colour"',
-        "input.brightness must be <= 255",
-        'input.when must match format "date-time"',
-      ].sort());
-      assert.ok(result.errors.length >= 4, "ajv's own errors are kept for callers that list them");
-    });
-
-    it("names the allowed values of an enum and the index of array items", () => {
-      const result = compileSchema({ type: "array", items: { enum: ["a", "b"] } }).validate(["a", "c"]);
-      assert.ok(!result.ok && result.messages[0] === 'input[1] must be one of: "a", "b"');
-    });
-
-    it("rejects an invalid schema when compiled, saying where", () => {
-      const err = fails(() => compileSchema({ type: "object", properties: { n: { type: "integr" } } }), "errors.schema-invalid");
-      assert.match(String(err.params.detail), /schema\.properties\.n\.type/);
-      fails(() => compileSchema({ $ref: "#/$defs/missing" }), "errors.schema-invalid");
-    });
-
-    it("compiles two schemas with the same $id side by side", () => {
-      compileSchema({ $id: "https://example.com/s", type: "object" });
-      compileSchema({ $id: "https://example.com/s", type: "object" });
-    });
-  });
-
   describe("toolInputSchema", () => {
     it("adds type object and drops $schema", () => {
       assert.deepStrictEqual(toolInputSchema({ $schema: "https://json-schema.org/draft/2020-12/schema", properties: { a: { type: "string" } } }), {
@@ -119,11 +59,5 @@ describe("tool-schema", () => {
       const schema = { type: "object", properties: { v: { oneOf: [{ type: "string" }, { type: "number" }] } } };
       assert.deepStrictEqual(toolInputSchema(schema), schema);
     });
-  });
-
-  it("describeErrors names the root it is given", () => {
-    assert.deepStrictEqual(describeErrors([{ instancePath: "/a/b~1c", keyword: "type", params: { type: "string" }, message: "must be string", schemaPath: "" }], "schema"), [
-      "schema.a.b/c must be string",
-    ]);
   });
 });

@@ -1,7 +1,7 @@
 import assert from "assert";
 import type { Message, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeNodeError } from "../../nodes/lib/errors";
-import { runTurn, type TurnSettings } from "../../nodes/lib/turn";
+import { runTurn, stopError, totalTokens, type TurnSettings } from "../../nodes/lib/turn";
 
 function message(content: any[], stop_reason: string, usage = { input_tokens: 1, output_tokens: 1 }): Message {
   return { id: "m", type: "message", role: "assistant", model: "claude-haiku-4-5", content, stop_reason, stop_sequence: null, usage } as unknown as Message;
@@ -77,5 +77,15 @@ describe("turn runner", () => {
     const copy = JSON.parse(JSON.stringify(history));
     await runTurn(history, user, settings([message([{ type: "text", text: "c" }], "end_turn")]));
     assert.deepStrictEqual(history, copy);
+  });
+  it("names the stop reasons that end a turn without an answer, and only those", () => {
+    const refusal = { ...message([], "refusal"), stop_details: { explanation: "not that" } } as unknown as Message;
+    assert.deepStrictEqual([stopError(refusal)?.key, stopError(refusal)?.params], ["errors.refusal", { detail: "not that" }]);
+    assert.strictEqual(stopError(message([], "model_context_window_exceeded"))?.key, "errors.context-window");
+    for (const reason of ["end_turn", "tool_use", "max_tokens", "pause_turn"]) assert.strictEqual(stopError(message([], reason)), undefined, reason);
+  });
+
+  it("counts every kind of token of a turn", () => {
+    assert.strictEqual(totalTokens({ input_tokens: 1, output_tokens: 20, cache_creation_input_tokens: 300, cache_read_input_tokens: 4000 }), 4321);
   });
 });
