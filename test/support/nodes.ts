@@ -53,8 +53,12 @@ export { helper };
  */
 export function useStandIn(): () => AnthropicStandIn {
   let api: AnthropicStandIn;
-  before((done) => helper.startServer(done));
-  after((done) => helper.stopServer(done));
+  before((done) => {
+    helper.startServer(done);
+  });
+  after((done) => {
+    helper.stopServer(done);
+  });
   beforeEach(async () => {
     api = await new AnthropicStandIn().start();
   });
