@@ -2,7 +2,7 @@
 import assert from "assert";
 import { AnthropicStandIn, DEFAULT_MODELS } from "./support/anthropic-standin";
 import { freePort } from "./support/node-red-process";
-import { ALL_NODES, KEY, account, helper, withStandIn } from "./support/nodes";
+import { ALL_NODES, KEY, account, helper, useStandIn } from "./support/nodes";
 
 const TYPED_KEY = "sk-ant-typed-in-the-dialog-9876543210";
 
@@ -15,7 +15,7 @@ function keysOf(request: { headers: Record<string, unknown> }): string {
 }
 
 describe("admin endpoints: the account dialog's model list", function () {
-  const standIn = withStandIn();
+  const standIn = useStandIn();
   let api: AnthropicStandIn;
   beforeEach(() => (api = standIn()));
 

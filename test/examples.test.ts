@@ -22,7 +22,7 @@ async function flowsSettled(nr: NodeRedProcess, from: number): Promise<string> {
   const deadline = Date.now() + 15_000;
   for (;;) {
     const log = nr.output().slice(from);
-    if (/Started flows|Waiting for missing types|Error/.test(log) || Date.now() > deadline) return log;
+    if (/Started flows|Waiting for missing types/.test(log) || Date.now() > deadline) return log;
     await new Promise((r) => setTimeout(r, 100));
   }
 }
@@ -71,7 +71,7 @@ describe("example flows", function () {
       it("has a comment node that says what to configure", () => {
         const comments = flows.filter((n) => n.type === "comment");
         assert.ok(comments.length > 0, "a comment node");
-        assert.ok(comments.some((c) => /set up|configure/i.test(c.name) && String(c.info).trim().length > 80), "it says what to set up");
+        assert.ok(comments.some((c) => /set up|configure/i.test(`${c.name}\n${c.info}`) && String(c.info).trim().length > 80), "it says what to set up");
       });
 
       it("carries no credentials", () => {
@@ -91,7 +91,8 @@ describe("example flows", function () {
         });
         assert.strictEqual(res.status, 204, await res.text());
         const log = await flowsSettled(nr, from);
-        assert.doesNotMatch(log, /missing types|Unknown type|Error loading|TypeError|ReferenceError/i, log);
+        // A node may say what it still needs (an example carries no credentials); nothing may be missing or crash.
+        assert.doesNotMatch(log, /missing types|Unknown type|Error loading|TypeError|ReferenceError|SyntaxError/i, log);
         assert.match(log, /Started flows/, log);
 
         const state = (await (await fetch(`${nr.url}/flows/state`, { headers: API })).json()) as { state: string };

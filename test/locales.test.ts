@@ -7,9 +7,9 @@ import { REPO_ROOT } from "./support/paths";
 
 const LOCALES = path.join(REPO_ROOT, "locales");
 const LANGUAGES = ["en-US", "de"];
-const HELP_SECTIONS: Record<string, { io: string[]; always: string[] }> = {
-  "en-US": { io: ["Inputs", "Outputs"], always: ["Details", "References"] },
-  de: { io: ["Eingaben", "Ausgaben"], always: ["Details", "Referenzen"] },
+const HELP_SECTIONS: Record<string, { inputs: string; outputs: string; always: string[] }> = {
+  "en-US": { inputs: "Inputs", outputs: "Outputs", always: ["Details", "References"] },
+  de: { inputs: "Eingaben", outputs: "Ausgaben", always: ["Details", "Referenzen"] },
 };
 
 const pkg = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"));
@@ -110,8 +110,9 @@ describe("languages and help", function () {
           const help = fs.readFileSync(file, "utf8");
           assert.match(help, new RegExp(`<script type="text/html" data-help-name="${type}">`));
           const headings = [...help.matchAll(/<h3>([^<]+)<\/h3>/g)].map((m) => m[1]);
-          const isConfig = /category:\s*"config"/.test(nodeHtml(type));
-          const wanted = [...(isConfig ? [] : HELP_SECTIONS[lang].io), ...HELP_SECTIONS[lang].always];
+          const ports = (name: string) => Number(new RegExp(`\\b${name}:\\s*(\\d+)`).exec(nodeHtml(type))?.[1] ?? 0);
+          const sections = HELP_SECTIONS[lang];
+          const wanted = [...(ports("inputs") ? [sections.inputs] : []), ...(ports("outputs") ? [sections.outputs] : []), ...sections.always];
           for (const section of wanted) assert.ok(headings.includes(section), `${lang} help of ${type} lacks "${section}": ${headings.join(", ")}`);
         });
       }
