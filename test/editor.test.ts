@@ -14,6 +14,13 @@ const KEY = "sk-ant-editor-typed-KEY-0123456789";
 const WRONG_KEY = "sk-ant-editor-wrong-KEY-999";
 const VIEWPORT = { width: 1400, height: 1500 };
 const TRAY = ".red-ui-tray";
+/** Every node of the package in the palette, with the label it shows there. */
+const PALETTE: Array<[string, string]> = [
+  ["claude-conversation", "chat"],
+  ["claude-tool", "tool"],
+  ["claude-tool-result", "tool result"],
+  ["claude-generate-data", "generate data"],
+];
 
 async function shot(page: Page, name: string, selector?: string): Promise<void> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
@@ -26,13 +33,18 @@ function paletteNode(page: Page, type: string) {
   return page.locator(`#red-ui-palette .red-ui-palette-node[data-palette-type="${type}"]`);
 }
 
-/** Drags a node from the palette onto the canvas and opens its edit dialog. */
+/** Drags a node from the palette onto the canvas and opens its edit dialog with a double click. */
 async function placeAndEdit(page: Page, type: string, x: number, y: number): Promise<void> {
-  const before = await page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group").count();
+  const idsOfType = () => page.evaluate((t) => (window as any).RED.nodes.filterNodes({ type: t }).map((n: any) => n.id) as string[], type);
+  const before = await idsOfType();
   await paletteNode(page, type).dragTo(page.locator("#red-ui-workspace-chart"), { targetPosition: { x, y } });
-  const placed = page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group");
-  await page.waitForFunction((n) => document.querySelectorAll("#red-ui-workspace-chart g.red-ui-flow-node-group").length > n, before);
-  await placed.nth(before).dblclick();
+  await page.waitForFunction(([t, n]) => (window as any).RED.nodes.filterNodes({ type: t }).length > n, [type, before.length] as const);
+  await openNode(page, (await idsOfType()).find((i) => !before.includes(i))!);
+}
+
+/** Opens the edit dialog of a node on the canvas with a double click. */
+async function openNode(page: Page, id: string): Promise<void> {
+  await page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`).dblclick();
   await page.locator("#node-input-name").waitFor();
 }
 
@@ -108,20 +120,62 @@ describe("the editor in a real browser", function () {
     await api?.stop();
   });
 
-  it("shows the Claude nodes in a palette category of their own", async () => {
+  it("shows the Claude nodes in a palette category of their own, each with its icon", async () => {
     const category = page.locator("#red-ui-palette-container-Claude");
     await category.scrollIntoViewIfNeeded();
     assert.strictEqual((await category.locator(".red-ui-palette-header span").textContent())?.trim(), "Claude");
-    const conversation = category.locator('.red-ui-palette-node[data-palette-type="claude-conversation"]');
-    assert.strictEqual((await conversation.locator(".red-ui-palette-label").textContent())?.trim(), "chat");
-    const icon = await conversation.locator(".red-ui-palette-icon").evaluate((el) => getComputedStyle(el).backgroundImage);
-    assert.match(icon, /claude-conversation\.svg/);
+    const shown = await category.locator(".red-ui-palette-node").evaluateAll((nodes) =>
+      nodes.map((n) => [n.getAttribute("data-palette-type"), n.querySelector(".red-ui-palette-label")?.textContent?.replace(/\s+/g, " ").trim()]),
+    );
+    assert.deepStrictEqual(new Map(shown as Array<[string, string]>), new Map(PALETTE));
+    for (const [type] of PALETTE) {
+      const icon = await paletteNode(page, type).locator(".red-ui-palette-icon").evaluate((el) => getComputedStyle(el).backgroundImage);
+      assert.match(icon, new RegExp(`${type}\\.svg`), `${type} has its own icon`);
+    }
     await shot(page, "palette", "#red-ui-palette-container-Claude");
+  });
+
+  it("edits a tool: the name is checked as it is typed, and Home Assistant mode has lists", async () => {
+    await placeAndEdit(page, "claude-tool", 300, 320);
+    await page.fill("#node-input-name", "get weather!");
+    await page.locator("#node-input-name").dispatchEvent("change");
+    assert.match((await page.locator("#node-input-name").getAttribute("class")) ?? "", /input-error/);
+    await page.fill("#node-input-name", "get_weather");
+    await page.locator("#node-input-name").dispatchEvent("change");
+    assert.doesNotMatch((await page.locator("#node-input-name").getAttribute("class")) ?? "", /input-error/);
+    await page.fill("#node-input-description", "The weather forecast for a city");
+    await assertNoBareKeys(page);
+    await assertTooltips(page);
+    await shot(page, "tool-dialog", TRAY);
+    await page.selectOption("#node-input-mode", "ha");
+    // Editable lists: each with an "add" button that adds a row to type an action or entity into.
+    const addButtons = page.locator(".claude-tool-ha .red-ui-editableList-addButton");
+    assert.strictEqual(await addButtons.count(), 2);
+    await addButtons.first().click();
+    await page.locator("#node-input-actions-list input").last().fill("light.turn_on");
+    await addButtons.last().click();
+    await page.locator("#node-input-entities-list input").last().fill("light.*");
+    await shot(page, "tool-dialog-home-assistant", TRAY);
+    await page.selectOption("#node-input-mode", "plain");
+    await page.click("#node-dialog-ok");
+    await page.locator("#node-dialog-ok").waitFor({ state: "detached" });
+  });
+
+  it("edits generate data: every field labelled from the catalog, with a tooltip", async () => {
+    await placeAndEdit(page, "claude-generate-data", 300, 440);
+    await assertNoBareKeys(page);
+    await assertTooltips(page);
+    await shot(page, "generate-data-dialog", TRAY);
+    await page.click("#node-dialog-delete");
+    await page.locator("#node-dialog-delete").waitFor({ state: "detached" });
   });
 
   it("edits a conversation: every field labelled from the catalog, with a tooltip", async () => {
     await placeAndEdit(page, "claude-conversation", 300, 200);
     assert.strictEqual(await page.locator('label[for="node-input-conversationId"]').textContent().then((t) => t?.trim()), "Conversation");
+    // The tool picker lists the tool node on this flow, which Claude may use by default.
+    assert.deepStrictEqual(await page.locator("#node-input-tool-list span").first().textContent(), "get_weather");
+    assert.ok(await page.locator('#node-input-tool-list input[type="checkbox"]').first().isChecked());
     await assertNoBareKeys(page);
     await assertTooltips(page);
     await shot(page, "conversation-dialog", TRAY);
@@ -215,7 +269,8 @@ describe("the editor in a real browser", function () {
   it("lists a deployed account's models by its id, with the stored key", async () => {
     const asked = api.requests.length;
     modelRequests.length = 0;
-    await page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group").first().dblclick();
+    const conversation = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "claude-conversation" })[0].id as string);
+    await openNode(page, conversation);
     await page.locator("#node-input-btn-config-edit").click();
     await modelInfo(page, /Claude Haiku 4\.5/);
     assert.deepStrictEqual(modelRequests.map((r) => r.split(" ")[0]), ["GET"], "a deployed, unchanged account is asked by id");
