@@ -9,6 +9,7 @@ import { AnthropicStandIn } from "./support/anthropic-standin";
 import { launchBrowser, SCREENSHOT_DIR, type BrowserSession } from "./support/browser";
 import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
 import { REPO_ROOT } from "./support/paths";
+import { RUNTIMES } from "./support/runtimes";
 
 const KEY = "sk-ant-editor-typed-KEY-0123456789";
 const WRONG_KEY = "sk-ant-editor-wrong-KEY-999";
@@ -22,9 +23,12 @@ const PALETTE: Array<[string, string]> = [
   ["claude-generate-data", "generate data"],
 ];
 
+/** Screenshots of the current runtime go to test-artifacts/screenshots/<runtime>/. */
+let shotsDir = SCREENSHOT_DIR;
+
 async function shot(page: Page, name: string, selector?: string): Promise<void> {
-  fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
-  const file = path.join(SCREENSHOT_DIR, `${name}.png`);
+  fs.mkdirSync(shotsDir, { recursive: true });
+  const file = path.join(shotsDir, `${name}.png`);
   if (selector) await page.locator(selector).last().screenshot({ path: file });
   else await page.screenshot({ path: file });
 }
@@ -90,8 +94,8 @@ async function modelInfo(page: Page, pattern: RegExp): Promise<string> {
   return (await page.locator("#claude-config-model-info").textContent())!;
 }
 
-describe("the editor in a real browser", function () {
-  this.timeout(120_000);
+for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a real browser`, function () {
+  this.timeout(300_000);
   let api: AnthropicStandIn;
   let nr: NodeRedProcess;
   let browser: BrowserSession;
@@ -102,7 +106,8 @@ describe("the editor in a real browser", function () {
   before(async () => {
     api = await new AnthropicStandIn().start();
     api.acceptedKeys = [KEY];
-    nr = await startNodeRed({ packages: [REPO_ROOT], flows: [], env: { ANTHROPIC_API_KEY: "" } });
+    shotsDir = path.join(SCREENSHOT_DIR, runtime.id);
+    nr = await startNodeRed({ ...(await runtime.options()), packages: [REPO_ROOT], flows: [], env: { ANTHROPIC_API_KEY: "" } });
     browser = await launchBrowser({ viewport: VIEWPORT });
     page = browser.page;
     page.on("request", (req) => {

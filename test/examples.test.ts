@@ -5,6 +5,12 @@ import * as fs from "fs";
 import * as path from "path";
 import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
 import { REPO_ROOT } from "./support/paths";
+import { RUNTIMES } from "./support/runtimes";
+
+/** The node packages the examples use besides this one (dev dependencies), linked in as users install them. */
+const COMPANIONS = ["node-red-contrib-home-assistant-websocket", "node-red-contrib-telegrambot"].map((name) =>
+  path.dirname(require.resolve(`${name}/package.json`, { paths: [REPO_ROOT] })),
+);
 
 const EXAMPLES = path.join(REPO_ROOT, "examples");
 const API = { "Node-RED-API-Version": "v1", Accept: "application/json" };
@@ -27,13 +33,13 @@ async function flowsSettled(nr: NodeRedProcess, from: number): Promise<string> {
   }
 }
 
-describe("example flows", function () {
-  this.timeout(60_000);
+for (const runtime of RUNTIMES) describe(`example flows on ${runtime.name}`, function () {
+  this.timeout(300_000);
   let nr: NodeRedProcess;
   let known: Set<string>;
 
   before(async () => {
-    nr = await startNodeRed({ packages: [REPO_ROOT], flows: [] });
+    nr = await startNodeRed({ ...(await runtime.options()), packages: [REPO_ROOT, ...COMPANIONS], flows: [] });
     const sets = (await (await fetch(`${nr.url}/nodes`, { headers: API })).json()) as Array<{ types: string[]; module: string }>;
     known = new Set(sets.flatMap((s) => s.types));
     for (const module of ["node-red-contrib-claude", "node-red-contrib-home-assistant-websocket", "node-red-contrib-telegrambot"]) {
