@@ -143,3 +143,36 @@ describe("admin endpoints: the account dialog's model list", function () {
     assert.strictEqual(res.body.models[0].display_name, "echo [redacted]");
   });
 });
+
+describe("admin endpoints: checking a schema as it is typed", function () {
+  useStandIn();
+  beforeEach(async () => {
+    await helper.load(ALL_NODES, []);
+  });
+
+  async function check(schema: unknown, use: "tool" | "data") {
+    return (await helper.request().post("/claude-schema/check").send({ schema, use }).expect(200)).body;
+  }
+
+  it("accepts a tool's object schema and an empty one", async () => {
+    assert.deepStrictEqual(await check('{"type":"object","properties":{"city":{"type":"string"}},"required":["city"]}', "tool"), { ok: true });
+    assert.deepStrictEqual(await check("", "tool"), { ok: true });
+  });
+
+  it("says why a tool's schema will not do, as the tool node would at start", async () => {
+    const array = await check('{"type":"array"}', "tool");
+    assert.strictEqual(array.ok, false);
+    assert.strictEqual(array.error.key, "errors.schema-not-object-type");
+    const typo = await check('{"type":"object","properties":{"city":{"type":"strin"}}}', "tool");
+    assert.strictEqual(typo.error.key, "errors.tool-bad-schema");
+    assert.match(typo.error.message, /The input schema is unusable/);
+  });
+
+  it("catches a misspelt keyword in generate data's schema (ajv's strict mode)", async () => {
+    const answer = await check('{"type":"object","properties":{"celsius":{"type":"number","maximun":60}}}', "data");
+    assert.strictEqual(answer.ok, false);
+    assert.strictEqual(answer.error.key, "errors.bad-schema");
+    assert.match(answer.error.message, /maximun/);
+    assert.deepStrictEqual(await check('{"type":"array","items":{"type":"string"}}', "data"), { ok: true });
+  });
+});

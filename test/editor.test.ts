@@ -52,6 +52,24 @@ async function openNode(page: Page, id: string): Promise<void> {
   await page.locator("#node-input-name").waitFor();
 }
 
+/** Replaces the text of a code editor (Monaco or ACE) in a dialog, as typing would. */
+async function setCode(page: Page, selector: string, code: string): Promise<void> {
+  await page.evaluate(
+    ([sel, text]) => {
+      const el = document.querySelector(sel) as any;
+      const editor = (window as any).$(el).data("editor") ?? el.env?.editor;
+      if (editor?.setValue) editor.setValue(text, 1);
+      else (window as any).monaco.editor.getEditors().find((e: any) => el.contains(e.getDomNode())).setValue(text);
+    },
+    [selector, code] as const,
+  );
+}
+
+/** Waits until a check line under an editor says what is expected. */
+async function checkLine(page: Page, selector: string, pattern: RegExp): Promise<void> {
+  await page.waitForFunction(([sel, source]) => new RegExp(source).test(document.querySelector(sel)?.textContent ?? ""), [selector, pattern.source] as const);
+}
+
 /** Texts a user reads in the open dialogs: labels, options, tips, tooltips and placeholders. */
 async function visibleTexts(page: Page): Promise<string[]> {
   return page.locator(TRAY).last().evaluate((tray) => {
@@ -149,6 +167,11 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     await page.locator("#node-input-name").dispatchEvent("change");
     assert.doesNotMatch((await page.locator("#node-input-name").getAttribute("class")) ?? "", /input-error/);
     await page.fill("#node-input-description", "The weather forecast for a city");
+    // The schema is checked as it is typed, with the runtime's own checks.
+    await setCode(page, "#node-input-schema-editor", '{"type": "array"}');
+    await checkLine(page, "#claude-tool-schema-check", /must describe an object/);
+    await setCode(page, "#node-input-schema-editor", '{"type": "object", "properties": {"city": {"type": "string"}}}');
+    await checkLine(page, "#claude-tool-schema-check", /valid JSON Schema/);
     await assertNoBareKeys(page);
     await assertTooltips(page);
     await shot(page, "tool-dialog", TRAY);
@@ -284,6 +307,17 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     await page.click("#node-config-dialog-cancel");
     await page.click("#node-dialog-cancel");
     await page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
+  });
+
+  it("says in generate data what the account's model does with a schema", async () => {
+    await placeAndEdit(page, "claude-generate-data", 300, 440);
+    await page.selectOption("#node-input-config", { label: "Home" });
+    await checkLine(page, "#claude-generate-data-structured", /Claude Haiku 4\.5 takes structured outputs/);
+    await setCode(page, "#node-input-schema-editor", '{"type": "object", "properties": {"celsius": {"type": "number", "maximun": 60}}}');
+    await checkLine(page, "#claude-generate-data-schema-check", /maximun/);
+    await shot(page, "generate-data-schema-check", TRAY);
+    await page.click("#node-dialog-delete");
+    await page.locator("#node-dialog-delete").waitFor({ state: "detached" });
   });
 
   it("shows each node's help", async () => {

@@ -67,6 +67,16 @@ function runtimeKeys(): string[] {
   return [...keys];
 }
 
+/** Catalog keys of the shared editor scripts in resources/: they read the runtime catalog. */
+function sharedEditorKeys(): string[] {
+  const dir = path.join(REPO_ROOT, "resources");
+  const keys = new Set<string>();
+  for (const file of fs.existsSync(dir) ? fs.readdirSync(dir).filter((f) => f.endsWith(".js")) : []) {
+    for (const [, key] of fs.readFileSync(path.join(dir, file), "utf8").matchAll(/["']((?:editor|errors)\.[a-z0-9-]+)["']/g)) keys.add(key);
+  }
+  return [...keys];
+}
+
 describe("languages and help", function () {
   it("declares at least the account and conversation nodes", () => {
     for (const type of ["claude-config", "claude-conversation"]) assert.ok(NODE_TYPES.includes(type), type);
@@ -131,6 +141,13 @@ describe("languages and help", function () {
   }
 
   for (const lang of LANGUAGES) {
+    it(`has every text the shared editor script uses in ${lang}`, () => {
+      const keys = flatten(catalog(lang, RUNTIME_CATALOG));
+      const used = sharedEditorKeys();
+      assert.ok(used.includes("editor.schema-ok"), "the scan finds the shared editor keys");
+      assert.deepStrictEqual(used.filter((key) => !(key in keys)), [], `${lang}/${RUNTIME_CATALOG}.json lacks shared editor texts`);
+    });
+
     it(`has every runtime message the code names in ${lang}`, () => {
       const keys = flatten(catalog(lang, RUNTIME_CATALOG));
       const used = runtimeKeys();

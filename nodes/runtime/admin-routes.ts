@@ -5,6 +5,8 @@
 //                                           (permission claude-config.read)
 //   POST <admin>/claude-config/:id/models   an account as typed in the dialog, deployed or not:
 //                                           body { apiKey?, baseUrl? } (claude-config.write and flows.write)
+//   POST <admin>/claude-schema/check        a JSON Schema as typed in a tool or generate data dialog:
+//                                           body { schema, use: "tool" | "data" } (flows.read)
 //
 // Only callers who may change flows can name a base URL: they could deploy one anyway, while a
 // read-only caller must not be able to send a deployed account's key to a host of their choosing.
@@ -13,6 +15,7 @@ import type { Request, Response } from "express";
 import { Account } from "../lib/account";
 import { ClaudeNodeError, describeError, redact } from "../lib/errors";
 import { pickableModels } from "../lib/models";
+import { checkSchema } from "../lib/schema-check";
 import { DEFAULT_OPTIONS } from "../lib/options";
 import type { ClaudeConfigNode } from "./account-node";
 import { t } from "./messages";
@@ -56,6 +59,20 @@ export function registerAdminRoutes(RED: NodeAPI): void {
       options: DEFAULT_OPTIONS,
     });
     return answer(res, account).finally(() => account.close());
+  });
+
+  // The same checks the node runs at start, with ajv, so the dialog can say what is wrong while typing.
+  app.post("/claude-schema/check", needs("flows.read"), (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as { schema?: unknown; use?: unknown };
+    res.set("Cache-Control", "no-store");
+    try {
+      const text = body.schema === undefined || body.schema === null ? "" : typeof body.schema === "string" ? body.schema : JSON.stringify(body.schema);
+      checkSchema(text, body.use === "data" ? "data" : "tool");
+      res.json({ ok: true });
+    } catch (err) {
+      const described = describeError(err);
+      res.json({ ok: false, error: { message: t(RED, described.key, described.params), key: described.key, params: described.params } });
+    }
   });
 
   /** Sends the account's models, or the reason they could not be listed. */

@@ -1,0 +1,99 @@
+// Shared by the edit dialogs of node-red-contrib-claude (loaded by each node's HTML): checks a JSON
+// Schema as it is typed, with the runtime's own checks, and says what the chosen account's model does
+// with a schema. Texts come from the account node's catalog, which holds the package's shared texts.
+(function () {
+  "use strict";
+  if (window.ClaudeEditor) return;
+  var NAMESPACE = "node-red-contrib-claude/claude-config:";
+  var PAUSE_MS = 400;
+
+  function text(key, params) {
+    return RED._(NAMESPACE + key, params || {});
+  }
+
+  /** A runtime error { key, params, message } in the editor's language (its message if the key is unknown). */
+  function translated(error) {
+    var shown = error && error.key ? text(error.key, error.params) : "";
+    return shown && shown !== NAMESPACE + error.key ? shown : (error && error.message) || "";
+  }
+
+  $("<style>")
+    .text(".claude-check { margin-top: 4px; font-size: 0.9em; }" +
+      ".claude-check-ok { color: var(--red-ui-text-color-success, #3a7d44); }" +
+      ".claude-check-bad { color: var(--red-ui-text-color-error, #d00); }")
+    .appendTo("head");
+
+  /**
+   * Watches a code editor holding a JSON Schema ("tool": a tool's input, "data": generate data's result)
+   * and writes the verdict into `line` a moment after each change. Returns { dispose }.
+   */
+  function watchSchema(editor, use, line) {
+    var timer = null;
+    var asked = 0;
+    line.addClass("claude-check");
+    function show(state, message) {
+      line.removeClass("claude-check-ok claude-check-bad");
+      if (state) line.addClass("claude-check-" + state);
+      line.text(message || "");
+    }
+    function check() {
+      var value = editor.getValue();
+      var call = ++asked;
+      if (!value.trim()) return show("", "");
+      try {
+        JSON.parse(value);
+      } catch (e) {
+        return show("bad", text("editor.schema-not-json", { detail: e.message }));
+      }
+      $.ajax({ url: "claude-schema/check", method: "POST", contentType: "application/json", dataType: "json", data: JSON.stringify({ schema: value, use: use }) })
+        .done(function (answer) {
+          if (call !== asked) return;
+          if (answer.ok) show("ok", text("editor.schema-ok"));
+          else show("bad", translated(answer.error));
+        })
+        .fail(function () {
+          // No answer (offline, or no permission): the node checks the schema again when it starts.
+          if (call === asked) show("", "");
+        });
+    }
+    editor.getSession().on("change", function () {
+      clearTimeout(timer);
+      timer = setTimeout(check, PAUSE_MS);
+    });
+    check();
+    return {
+      dispose: function () {
+        clearTimeout(timer);
+        asked++;
+      }
+    };
+  }
+
+  /**
+   * Writes into `line` whether the model of the account chosen in `select` takes structured outputs
+   * (the schema then holds its answer) or not (Claude is made to call a tool). Deployed accounts only:
+   * the models endpoint answers for those.
+   */
+  function describeStructuredOutput(select, line) {
+    var asked = 0;
+    line.addClass("claude-check");
+    function update() {
+      var id = $(select).val();
+      var account = id && RED.nodes.node(id);
+      var call = ++asked;
+      line.text("");
+      if (!account) return;
+      $.ajax({ url: "claude-config/" + encodeURIComponent(id) + "/models", method: "GET", dataType: "json" }).done(function (data) {
+        if (call !== asked) return;
+        var model = (data.models || []).filter(function (m) { return m.id === account.model; })[0];
+        if (!model || !model.capabilities) return;
+        var key = model.capabilities.structured_outputs ? "editor.structured-yes" : "editor.structured-no";
+        line.text(text(key, { model: model.display_name }));
+      });
+    }
+    $(select).on("change", update);
+    update();
+  }
+
+  window.ClaudeEditor = { watchSchema: watchSchema, describeStructuredOutput: describeStructuredOutput };
+})();
