@@ -15,14 +15,11 @@ const KEY = "sk-ant-editor-typed-KEY-0123456789";
 const WRONG_KEY = "sk-ant-editor-wrong-KEY-999";
 const VIEWPORT = { width: 1400, height: 1500 };
 const TRAY = ".red-ui-tray";
-/** Every node of the package in the palette, with the label it shows there. */
-const PALETTE: Array<[string, string]> = [
-  ["claude-conversation", "chat"],
-  ["claude-tool", "tool"],
-  ["claude-tool-result", "tool result"],
-  ["claude-generate-data", "generate data"],
-];
-
+/** Every node of the package that the palette shows (all but the account), with its English palette label. */
+const PALETTE: Array<[string, string]> = Object.values(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"))["node-red"].nodes as Record<string, string>)
+  .map((file) => path.basename(file, ".js"))
+  .filter((type) => type !== "claude-config")
+  .map((type) => [type, JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "locales", "en-US", `${type}.json`), "utf8"))[type].paletteLabel]);
 /** Screenshots of the current runtime go to test-artifacts/screenshots/<runtime>/. */
 let shotsDir = SCREENSHOT_DIR;
 
@@ -150,7 +147,9 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     const shown = await category.locator(".red-ui-palette-node").evaluateAll((nodes) =>
       nodes.map((n) => [n.getAttribute("data-palette-type"), n.querySelector(".red-ui-palette-label")?.textContent?.replace(/\s+/g, " ").trim()]),
     );
+    assert.ok(PALETTE.length >= 4);
     assert.deepStrictEqual(new Map(shown as Array<[string, string]>), new Map(PALETTE));
+    assert.strictEqual(new Map(PALETTE).get("claude-conversation"), "chat");
     for (const [type] of PALETTE) {
       const icon = await paletteNode(page, type).locator(".red-ui-palette-icon").evaluate((el) => getComputedStyle(el).backgroundImage);
       assert.match(icon, new RegExp(`${type}\\.svg`), `${type} has its own icon`);
