@@ -1,0 +1,114 @@
+// 4. The cost of a conversation: one multi-turn conversation through the real conversation node,
+// against the stand-in API with its prompt-cache model on, for each caching strategy. Input is
+// priced in input-token equivalents: plain input 1, cache write 1.25 (5-minute TTL), cache read 0.1.
+// Output tokens cost the same under every strategy and are left out.
+import { AnthropicStandIn } from "../test/support/anthropic-standin";
+import { PromptCacheSim } from "../test/support/prompt-cache-sim";
+import { startRuntime } from "./support/node-red";
+import { Conversations, conversationFlow } from "./support/flows";
+
+export const PRICE = { input: 1, write: 1.25, read: 0.1 };
+
+export interface CostOptions {
+  turns: number;
+  systemTokens: number;
+  userTokens: number;
+  replyTokens: number;
+  models: string[];
+  /** Server tools switched on in the account (their definitions are sent with every request). */
+  serverTools: boolean;
+  /** Minimum cacheable length for every model; default: each model's own. */
+  minTokens?: number;
+}
+
+export const COST_DEFAULTS: CostOptions = {
+  turns: 20,
+  systemTokens: 3000,
+  userTokens: 20,
+  replyTokens: 80,
+  models: ["claude-haiku-4-5", "claude-sonnet-4-6"],
+  serverTools: true,
+};
+
+export const STRATEGIES = [
+  { caching: "off", label: "no caching" },
+  { caching: "system", label: "Home Assistant (system + tools)" },
+  { caching: "conversation", label: "this package's default (whole conversation)" },
+] as const;
+
+export interface TurnCost {
+  input: number;
+  write: number;
+  read: number;
+  cost: number;
+}
+
+export interface StrategyCost {
+  model: string;
+  caching: string;
+  label: string;
+  turns: TurnCost[];
+  total: number;
+  last: number;
+}
+
+export interface CostResult {
+  options: CostOptions;
+  strategies: StrategyCost[];
+  /** Per model: default total / Home Assistant total (target ≤ 0.5). */
+  defaultVsHa: Record<string, number>;
+}
+
+export function price(usage: { input_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number }): number {
+  return usage.input_tokens * PRICE.input + usage.cache_creation_input_tokens * PRICE.write + usage.cache_read_input_tokens * PRICE.read;
+}
+
+/** Deterministic prose of exactly `chars` characters (no template tags), so token counts are exact. */
+export function prose(chars: number, seed: string): string {
+  const words = ["the", "kitchen", "light", "is", "on", "and", "living", "room", "heating", "set", "to", "twenty", "degrees", "garden", "pump", "off", "please", "check"];
+  let text = seed;
+  for (let i = 0; text.length < chars; i++) text += " " + words[(i * 7 + seed.length) % words.length];
+  return text.slice(0, chars);
+}
+
+export async function runCost(options: CostOptions = COST_DEFAULTS): Promise<CostResult> {
+  const runtime = await startRuntime();
+  const api = await new AnthropicStandIn().start();
+  const instructions = prose(options.systemTokens * 4, "You are a voice assistant for a smart home.");
+  const strategies: StrategyCost[] = [];
+  try {
+    for (const model of options.models) {
+      for (const strategy of STRATEGIES) {
+        api.cacheSimulation = new PromptCacheSim(options.minTokens !== undefined ? { minTokens: options.minTokens } : {});
+        let turn = 0;
+        api.fallback = () => ({ content: [{ type: "text", text: prose(options.replyTokens * 4, `Reply ${turn}.`) }] });
+        await runtime.deploy(
+          conversationFlow(api.url, {
+            account: { model, caching: strategy.caching, webSearch: options.serverTools, codeExecution: options.serverTools },
+            conversation: { instructions },
+          }),
+        );
+        const conversations = new Conversations(runtime);
+        const turns: TurnCost[] = [];
+        for (turn = 1; turn <= options.turns; turn++) {
+          const msg = await conversations.say(`${model}-${strategy.caching}`, prose(options.userTokens * 4, `Question ${turn}.`));
+          const u = msg.claude.usage;
+          turns.push({ input: u.input_tokens, write: u.cache_creation_input_tokens, read: u.cache_read_input_tokens, cost: price(u) });
+        }
+        strategies.push({ model, caching: strategy.caching, label: strategy.label, turns, total: sum(turns.map((t) => t.cost)), last: turns[turns.length - 1].cost });
+      }
+    }
+  } finally {
+    await api.stop();
+  }
+  const defaultVsHa: Record<string, number> = {};
+  for (const model of options.models) {
+    const of = (caching: string) => strategies.find((s) => s.model === model && s.caching === caching)!.total;
+    defaultVsHa[model] = of("conversation") / of("system");
+  }
+  return { options, strategies, defaultVsHa };
+}
+
+function sum(values: number[]): number {
+  return values.reduce((a, b) => a + b, 0);
+}
