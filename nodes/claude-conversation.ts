@@ -1,6 +1,7 @@
 // "Claude conversation": a turn of a conversation with memory per conversation id, running the
 // tool loop. A thin adapter: the rules live in lib/.
 import { randomUUID } from "crypto";
+import { setMaxListeners } from "events";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import type { Account } from "./lib/account";
@@ -47,6 +48,8 @@ export = function (RED: NodeAPI) {
     const node = this;
     const queue = new KeyedQueue();
     const lifetime = new AbortController();
+    // Every request in flight listens for the node closing; many at once are normal, not a leak.
+    setMaxListeners(0, lifetime.signal);
     // Fractions of a minute are kept (0.5 is 30 seconds, not "never").
     const idleMinutes = setting(def.idleMinutes, 30, false);
     const memory = new ConversationMemory(node.context() as unknown as ContextLike, {
