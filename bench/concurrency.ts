@@ -29,6 +29,8 @@ export interface ConcurrencySide {
   p99Ms: number;
   /** Answers that were not exactly this conversation's own history. */
   crossTalk: number;
+  /** CPU time of this process per turn. */
+  cpuPerTurnMs: number;
 }
 
 export interface ConcurrencyResult {
@@ -100,7 +102,7 @@ export async function runConcurrency(options: ConcurrencyOptions = CONCURRENCY_D
       flowRounds.push(await measure(() => viaFlow(r)));
     }
     const requests = options.conversations * options.turns;
-    const side = (rounds: Array<{ wallMs: number; value: { latencies: number[]; crossTalk: number } }>): ConcurrencySide => {
+    const side = (rounds: Array<{ wallMs: number; cpuMs: number; value: { latencies: number[]; crossTalk: number } }>): ConcurrencySide => {
       const wallMs = median(rounds.map((p) => p.wallMs));
       const latencies = rounds.flatMap((p) => p.value.latencies);
       return {
@@ -110,6 +112,7 @@ export async function runConcurrency(options: ConcurrencyOptions = CONCURRENCY_D
         p50Ms: percentile(latencies, 50),
         p99Ms: percentile(latencies, 99),
         crossTalk: rounds.reduce((n, p) => n + p.value.crossTalk, 0),
+        cpuPerTurnMs: median(rounds.map((p) => p.cpuMs)) / requests,
       };
     };
     const flow = side(flowRounds);

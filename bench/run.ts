@@ -63,6 +63,7 @@ function concurrencyTable(r: ConcurrencyResult): string {
         ["throughput", `${r.flow.throughput.toFixed(0)} turns/s`, `${r.direct.throughput.toFixed(0)} turns/s`, r.throughputRatio.toFixed(3), `≥ 0.9 (${met(r.throughputRatio >= 0.9)})`],
         ["p50 latency", ms(r.flow.p50Ms), ms(r.direct.p50Ms), "", ""],
         ["p99 latency", ms(r.flow.p99Ms), ms(r.direct.p99Ms), "", ""],
+        ["CPU per turn", ms(r.flow.cpuPerTurnMs), ms(r.direct.cpuPerTurnMs), `+${ms(r.flow.cpuPerTurnMs - r.direct.cpuPerTurnMs)}`, ""],
         ["answers with cross-talk", n(r.flow.crossTalk), n(r.direct.crossTalk), "", `0 (${met(r.flow.crossTalk === 0)})`],
       ],
     ),
