@@ -18,7 +18,7 @@ export interface ConcurrencyOptions {
   rounds: number;
 }
 
-export const CONCURRENCY_DEFAULTS: ConcurrencyOptions = { conversations: 200, turns: 5, latencyMs: 50, rounds: 3 };
+export const CONCURRENCY_DEFAULTS: ConcurrencyOptions = { conversations: 200, turns: 5, latencyMs: 50, rounds: 5 };
 
 export interface ConcurrencySide {
   requests: number;
@@ -37,7 +37,7 @@ export interface ConcurrencyResult {
   options: ConcurrencyOptions;
   flow: ConcurrencySide;
   direct: ConcurrencySide;
-  /** Flow throughput / direct throughput (medians over the rounds). */
+  /** Flow throughput / direct throughput: the median of each round's ratio (a round runs both). */
   throughputRatio: number;
 }
 
@@ -95,8 +95,9 @@ export async function runConcurrency(options: ConcurrencyOptions = CONCURRENCY_D
     // Warm-up rounds are numbered below zero so their conversations are never reused.
     await direct(-1);
     await viaFlow(-1);
-    const flowRounds = [];
-    const directRounds = [];
+    type Round = Awaited<ReturnType<typeof measure<{ latencies: number[]; crossTalk: number }>>>;
+    const flowRounds: Round[] = [];
+    const directRounds: Round[] = [];
     for (let r = 0; r < options.rounds; r++) {
       directRounds.push(await measure(() => direct(r)));
       flowRounds.push(await measure(() => viaFlow(r)));
@@ -117,7 +118,8 @@ export async function runConcurrency(options: ConcurrencyOptions = CONCURRENCY_D
     };
     const flow = side(flowRounds);
     const directSide = side(directRounds);
-    return { options, flow, direct: directSide, throughputRatio: flow.throughput / directSide.throughput };
+    const throughputRatio = median(flowRounds.map((f, i) => directRounds[i].wallMs / f.wallMs));
+    return { options, flow, direct: directSide, throughputRatio };
   } finally {
     await standIn.stop();
   }
