@@ -10,12 +10,13 @@ import { KeyedQueue } from "./lib/keyed-queue";
 import { ConversationMemory, type ContextLike } from "./lib/memory";
 import { applyOverrides, type MessageOverrides } from "./lib/options";
 import { buildRequest } from "./lib/request";
-import { renderTemplate, templateProblem } from "./lib/template";
 import { runToolCalls, type ToolProvider } from "./lib/tools";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content";
-import { runTurn, type TurnResult } from "./lib/turn";
+import { runTurn, totalTokens, type TurnResult } from "./lib/turn";
 import { accountOf } from "./runtime/account-node";
+import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { evaluate, reportError, t } from "./runtime/messages";
+import { writingStatus } from "./runtime/progress";
 
 interface ConversationDef extends NodeDef {
   config: string;
@@ -58,11 +59,7 @@ export = function (RED: NodeAPI) {
       maxMessages: setting(def.maxMessages, 40),
     });
     const maxRounds = setting(def.maxRounds, 10) || 10;
-    const templateError = templateProblem(def.instructions ?? "");
-    if (templateError) {
-      node.status({ fill: "red", shape: "ring", text: t(RED, "status.bad-template") });
-      node.error(t(RED, "errors.bad-template", { detail: templateError }));
-    }
+    checkTemplate(RED, node, def.instructions ?? "");
 
     // Every minute, or as often as the idle time when that is shorter (at most once a second).
     const sweepMs = idleMinutes > 0 ? Math.max(1000, Math.min(SWEEP_MS, idleMinutes * 60_000)) : SWEEP_MS;
@@ -83,42 +80,22 @@ export = function (RED: NodeAPI) {
       return found;
     }
 
-    function instructions(msg: Msg): string {
-      if (typeof msg.instructions === "string") return msg.instructions;
-      return renderTemplate(def.instructions ?? "", {
-        msg,
-        flow: (key) => node.context().flow.get(key),
-        global: (key) => node.context().global.get(key),
-        env: (name) => RED.util.getSetting(node, name),
-      });
-    }
-
     async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean): Promise<TurnResult> {
       if (reset) await memory.clear(id);
       const options = applyOverrides(account.options, msg as MessageOverrides);
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
-      const system = instructions(msg);
+      const system = instructionsFor(RED, node, def.instructions ?? "", msg);
       const providers = tools();
       const definitions = providers.map((p) => p.definition());
       const facts = await account.modelFacts(options.model);
-      let written = 0;
+      const onText = writingStatus(RED, node);
 
       const result = await runTurn(history, { role: "user", content }, {
         request: (messages) => buildRequest(options, { system, messages, tools: definitions }, facts),
         send: (params) =>
-          account.stream(params, {
-            signal: lifetime.signal,
-            onText: (delta) => {
-              // Status updates are throttled to whole hundreds of characters.
-              const before = Math.floor(written / 100);
-              written += delta.length;
-              if (written === delta.length || Math.floor(written / 100) !== before) {
-                node.status({ fill: "blue", shape: "dot", text: t(RED, "status.writing", { chars: written }) });
-              }
-            },
-          }),
+          account.stream(params, { signal: lifetime.signal, onText }),
         runTools: (calls, signal) => {
           node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
           return runToolCalls(providers, calls, { conversationId: id, msg }, (name, known) =>
@@ -165,8 +142,7 @@ export = function (RED: NodeAPI) {
           citations: result.citations,
           tool_calls: result.toolCalls,
         };
-        const tokens = result.usage.input_tokens + result.usage.cache_read_input_tokens + result.usage.cache_creation_input_tokens + result.usage.output_tokens;
-        node.status({ fill: "green", shape: "dot", text: t(RED, "status.done", { tokens }) });
+        node.status({ fill: "green", shape: "dot", text: t(RED, "status.done", { tokens: totalTokens(result.usage) }) });
         send(msg);
         done();
       })().catch(fail);

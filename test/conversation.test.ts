@@ -82,6 +82,21 @@ describe("claude-conversation", function () {
     ]);
   });
 
+  it("replays server-tool blocks and citations exactly as received, and reports the citations", async () => {
+    const nodes = await load(api, {}, { webSearch: true });
+    const citation = { type: "web_search_result_location", url: "https://example.com/w", title: "Weather", encrypted_index: "enc-idx", cited_text: "sunny" };
+    const content = [
+      { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "weather" } },
+      { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [{ type: "web_search_result", url: "https://example.com/w", title: "Weather", encrypted_content: "enc-content", page_age: null }] },
+      { type: "text", text: "It is sunny.", citations: [citation] },
+    ];
+    api.reply({ content });
+    const msg = await say(nodes, { payload: "Weather?", conversation_id: "w" });
+    assert.deepStrictEqual(msg.claude.citations, [citation]);
+    await say(nodes, { payload: "Thanks", conversation_id: "w" });
+    assert.deepStrictEqual(api.messageRequests[1].body.messages[1], { role: "assistant", content });
+  });
+
   it("keeps two conversations apart", async () => {
     const nodes = await load(api);
     await say(nodes, { payload: "I am Ada", conversation_id: "a" });

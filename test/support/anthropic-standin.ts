@@ -137,6 +137,8 @@ export class AnthropicStandIn {
     if (req.method !== "POST" || url.pathname !== "/v1/messages") {
       return sendError(res, 404, { type: "not_found_error", message: `no route ${req.method} ${url.pathname}` }, requestId);
     }
+    const refused = this.requestProblem(recorded.body);
+    if (refused) return sendError(res, 400, { type: "invalid_request_error", message: refused }, requestId);
     const responder = this.queue.shift() ?? this.fallback;
     const reply = await responder(recorded);
     if (reply.delayMs && reply.stallAfterEvents === undefined) await this.sleep(reply.delayMs);
@@ -162,6 +164,15 @@ export class AnthropicStandIn {
     const message = buildMessage({ ...reply, usage }, recorded.body);
     if (recorded.body?.stream) return this.stream(res, message, reply, requestId);
     sendJson(res, 200, message, reply.headers);
+  }
+
+  /** Request combinations the real API rejects with a 400, so tests notice when the nodes send them. */
+  private requestProblem(body: any): string | undefined {
+    const model = this.models.find((m) => m.id === body?.model);
+    if (body?.output_config?.format && model && !model.structured_outputs) return `${model.id} does not support output_config.format`;
+    const forced = body?.tool_choice?.type === "tool" || body?.tool_choice?.type === "any";
+    if (forced && body?.thinking && body.thinking.type !== "disabled") return "Thinking may not be enabled when tool_choice forces tool use.";
+    return undefined;
   }
 
   private listModels(res: http.ServerResponse): void {

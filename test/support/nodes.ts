@@ -35,7 +35,8 @@ function withCatalog(init: (RED: any) => unknown): (RED: any) => unknown {
 
 export const claudeConfig = withCatalog(require("../../nodes/claude-config"));
 export const claudeConversation = withCatalog(require("../../nodes/claude-conversation"));
-export const ALL_NODES = [claudeConfig, claudeConversation];
+export const claudeGenerateData = withCatalog(require("../../nodes/claude-generate-data"));
+export const ALL_NODES = [claudeConfig, claudeConversation, claudeGenerateData];
 
 export function account(url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { id: "account", type: "claude-config", name: "test account", baseUrl: url, model: "claude-haiku-4-5", maxTokens: 3000, retries: 0, ...extra };
