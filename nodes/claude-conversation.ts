@@ -106,7 +106,7 @@ export = function (RED: NodeAPI) {
         signal: lifetime.signal,
         onRound: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
       });
-      await memory.save(id, [...history, ...result.added], options.model);
+      await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation");
       return result;
     }
 
