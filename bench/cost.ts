@@ -21,6 +21,16 @@ export interface CostOptions {
   minTokens?: number;
 }
 
+/** Past the default cap of 40 stored messages, where trimming meets caching. */
+export const LONG_COST: CostOptions = {
+  turns: 40,
+  systemTokens: 3000,
+  userTokens: 20,
+  replyTokens: 80,
+  models: ["claude-sonnet-4-6"],
+  serverTools: true,
+};
+
 export const COST_DEFAULTS: CostOptions = {
   turns: 20,
   systemTokens: 3000,
@@ -55,8 +65,10 @@ export interface StrategyCost {
 export interface CostResult {
   options: CostOptions;
   strategies: StrategyCost[];
-  /** Per model: default total / Home Assistant total (target ≤ 0.5). */
+  /** Per model: default / Home Assistant, over all turns. */
   defaultVsHa: Record<string, number>;
+  /** Per model: default / Home Assistant, for the last turn (target ≤ 0.5 at turn 20). */
+  defaultVsHaLastTurn: Record<string, number>;
 }
 
 export function price(usage: { input_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number }): number {
@@ -102,11 +114,13 @@ export async function runCost(options: CostOptions = COST_DEFAULTS): Promise<Cos
     await api.stop();
   }
   const defaultVsHa: Record<string, number> = {};
+  const defaultVsHaLastTurn: Record<string, number> = {};
   for (const model of options.models) {
-    const of = (caching: string) => strategies.find((s) => s.model === model && s.caching === caching)!.total;
-    defaultVsHa[model] = of("conversation") / of("system");
+    const of = (caching: string) => strategies.find((s) => s.model === model && s.caching === caching)!;
+    defaultVsHa[model] = of("conversation").total / of("system").total;
+    defaultVsHaLastTurn[model] = of("conversation").last / of("system").last;
   }
-  return { options, strategies, defaultVsHa };
+  return { options, strategies, defaultVsHa, defaultVsHaLastTurn };
 }
 
 function sum(values: number[]): number {

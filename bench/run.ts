@@ -3,7 +3,8 @@
 // --smoke runs each with tiny numbers, to check the benchmark code itself; its timings mean nothing.
 import * as fs from "fs";
 import * as os from "os";
-import { COST_DEFAULTS, STRATEGIES, runCost, type CostOptions, type CostResult } from "./cost";
+import { minCacheableTokens } from "../test/support/prompt-cache-sim";
+import { COST_DEFAULTS, LONG_COST, STRATEGIES, runCost, type CostOptions, type CostResult } from "./cost";
 import { CONCURRENCY_DEFAULTS, runConcurrency, type ConcurrencyOptions, type ConcurrencyResult } from "./concurrency";
 import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, type MemoryResult } from "./memory";
 import { OVERHEAD_DEFAULTS, runOverhead, type OverheadOptions, type OverheadResult } from "./overhead";
@@ -21,6 +22,7 @@ export interface Results {
   concurrency?: ConcurrencyResult;
   memory?: MemoryResult;
   cost?: CostResult;
+  longCost?: CostResult;
 }
 
 const ALL = ["overhead", "concurrency", "memory", "cost"] as const;
@@ -100,22 +102,22 @@ function memoryTable(r: MemoryResult): string {
   ].join("\n");
 }
 
-function costTable(r: CostResult): string {
+function costTable(r: CostResult, title: string): string {
   const o = r.options;
   const parts = [
-    `### 4. Cost of a conversation: ${o.turns} turns, ${n(o.systemTokens)}-token system prompt${o.serverTools ? ", server tools (web search, code execution)" : ""}; input-token equivalents (input 1, cache write 1.25, cache read 0.1)`,
+    `### ${title}: ${o.turns} turns, ${n(o.systemTokens)}-token system prompt${o.serverTools ? ", server tools (web search, code execution)" : ""}, ${o.userTokens}-token questions, ${o.replyTokens}-token answers; input-token equivalents (input 1, cache write 1.25, cache read 0.1)`,
   ];
   for (const model of o.models) {
     const rows = STRATEGIES.map(({ caching }) => r.strategies.find((s) => s.model === model && s.caching === caching)!);
-    const none = rows[0].total;
-    const ha = rows[1].total;
+    const none = rows[0];
+    const ha = rows[1];
     parts.push(
       "",
-      `${model} (minimum cacheable prompt ${o.minTokens ?? (model.startsWith("claude-haiku-4-5") ? 4096 : 1024)} tokens); default / Home Assistant = ${r.defaultVsHa[model].toFixed(3)}, target ≤ 0.5 (${met(r.defaultVsHa[model] <= 0.5)})`,
+      `**${model}** (minimum cacheable prompt ${n(o.minTokens ?? minCacheableTokens(model))} tokens): default / Home Assistant = ${r.defaultVsHaLastTurn[model].toFixed(3)} at turn ${o.turns} (target ≤ 0.5: ${met(r.defaultVsHaLastTurn[model] <= 0.5)}), ${r.defaultVsHa[model].toFixed(3)} over all ${o.turns} turns`,
       "",
       table(
         ["strategy", "turn 1", `turn ${o.turns}`, `all ${o.turns} turns`, "vs no caching", "vs Home Assistant"],
-        rows.map((s) => [s.label, n(s.turns[0].cost), n(s.last), n(s.total), (s.total / none).toFixed(3), (s.total / ha).toFixed(3)]),
+        rows.map((s) => [s.label, n(s.turns[0].cost), n(s.last), n(s.total), (s.total / none.total).toFixed(3), (s.total / ha.total).toFixed(3)]),
       ),
     );
   }
@@ -135,7 +137,10 @@ async function main(): Promise<void> {
   if (only.includes("overhead")) print(overheadTable((results.overhead = await runOverhead(smoke ? SMOKE.overhead : OVERHEAD_DEFAULTS))));
   if (only.includes("concurrency")) print(concurrencyTable((results.concurrency = await runConcurrency(smoke ? SMOKE.concurrency : CONCURRENCY_DEFAULTS))));
   if (only.includes("memory")) print(memoryTable((results.memory = await runMemory(smoke ? SMOKE.memory : MEMORY_DEFAULTS))));
-  if (only.includes("cost")) print(costTable((results.cost = await runCost(smoke ? SMOKE.cost : COST_DEFAULTS))));
+  if (only.includes("cost")) {
+    print(costTable((results.cost = await runCost(smoke ? SMOKE.cost : COST_DEFAULTS)), "4. Cost of a conversation"));
+    if (!smoke) print(costTable((results.longCost = await runCost(LONG_COST)), "4b. A longer conversation, past the 40-message cap"));
+  }
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   await (await startRuntime()).stop();
 }

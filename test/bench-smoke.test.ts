@@ -72,5 +72,6 @@ describe("benchmarks (smoke run)", function () {
     assert.strictEqual(total("system"), 135 + 50 + 80);
     assert.strictEqual(total("conversation"), 137.5 + 48.5 + 51.5);
     assert.strictEqual(r.defaultVsHa["claude-haiku-4-5"], 237.5 / 265);
+    assert.strictEqual(r.defaultVsHaLastTurn["claude-haiku-4-5"], 51.5 / 80);
   });
 });
