@@ -99,8 +99,10 @@ export async function runConcurrency(options: ConcurrencyOptions = CONCURRENCY_D
     const flowRounds: Round[] = [];
     const directRounds: Round[] = [];
     for (let r = 0; r < options.rounds; r++) {
+      // Alternate which goes first, so neither always inherits the other's garbage.
+      if (r % 2) flowRounds.push(await measure(() => viaFlow(r)));
       directRounds.push(await measure(() => direct(r)));
-      flowRounds.push(await measure(() => viaFlow(r)));
+      if (!(r % 2)) flowRounds.push(await measure(() => viaFlow(r)));
     }
     const requests = options.conversations * options.turns;
     const side = (rounds: Array<{ wallMs: number; cpuMs: number; value: { latencies: number[]; crossTalk: number } }>): ConcurrencySide => {

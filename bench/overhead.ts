@@ -74,8 +74,10 @@ export async function runOverhead(options: OverheadOptions = OVERHEAD_DEFAULTS):
     const flowRounds: Phase<number>[] = [];
     const directRounds: Phase<number>[] = [];
     for (let r = 0; r < options.rounds; r++) {
+      // Alternate which goes first, so neither always inherits the other's garbage.
+      if (r % 2) flowRounds.push(await measure(() => viaFlow(options.messages)));
       directRounds.push(await measure(() => direct(options.messages)));
-      flowRounds.push(await measure(() => viaFlow(options.messages)));
+      if (!(r % 2)) flowRounds.push(await measure(() => viaFlow(options.messages)));
     }
     const side = (rounds: Phase<number>[]): Side => {
       const cpuMs = median(rounds.map((p) => p.cpuMs));

@@ -8,7 +8,23 @@ export function conversationFlow(url: string, options: { account?: Record<string
     { id: TAB, type: "tab", label: "benchmark" },
     accountNode(url, options.account),
     // Flow nodes need a position; without one Node-RED takes them for config nodes.
-    { id: "inject", type: "inject", z: TAB, x: 100, y: 100, props: [{ p: "payload", v: "hello", vt: "str" }], repeat: "", once: false, wires: [["chat"]] },
+    // One conversation, reset by every message: each request is the same single question (as in the
+    // direct comparison) and the stored data does not grow with the number of messages.
+    {
+      id: "inject",
+      type: "inject",
+      z: TAB,
+      x: 100,
+      y: 100,
+      props: [
+        { p: "payload", v: "hello", vt: "str" },
+        { p: "conversation_id", v: "overhead", vt: "str" },
+        { p: "reset", v: "true", vt: "bool" },
+      ],
+      repeat: "",
+      once: false,
+      wires: [["chat"]],
+    },
     { id: "chat", type: "claude-conversation", z: TAB, x: 300, y: 100, config: "account", wires: [["sink"]], ...options.conversation },
     { id: "sink", type: "debug", z: TAB, x: 500, y: 100, active: false, tosidebar: false, console: false, complete: "payload", wires: [] },
     { id: "catch", type: "catch", z: TAB, x: 100, y: 200, scope: ["chat"], uncaught: false, wires: [["failed"]] },
