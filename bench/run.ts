@@ -32,7 +32,8 @@ function table(headers: string[], rows: Array<Array<string | number>>): string {
   return [line(headers), line(headers.map(() => "---")), ...rows.map(line)].join("\n");
 }
 
-const ms = (v: number) => `${v.toFixed(v < 10 ? 2 : 0)} ms`;
+const ms = (v: number) => `${v.toFixed(Math.abs(v) < 10 ? 2 : 0)} ms`;
+const signedMs = (v: number) => (v >= 0 ? "+" : "−") + ms(Math.abs(v));
 const pct = (ratio: number) => `${ratio >= 1 ? "+" : ""}${((ratio - 1) * 100).toFixed(1)} %`;
 const mb = (bytes: number) => `${(bytes / 1024 / 1024).toFixed(1)} MB`;
 const kb = (bytes: number) => `${(bytes / 1024).toFixed(2)} KB`;
@@ -47,7 +48,7 @@ function overheadTable(r: OverheadResult): string {
       ["", "inject → conversation → sink", "direct SDK", "difference", "target"],
       [
         ["wall time", ms(r.flow.wallMs), ms(r.direct.wallMs), pct(r.wallRatio), `< +10 % (${met(r.wallRatio < 1.1)})`],
-        ["CPU per message", ms(r.flow.cpuPerMessageMs), ms(r.direct.cpuPerMessageMs), `+${ms(r.addedCpuPerMessageMs)}`, `< 1 ms (${met(r.addedCpuPerMessageMs < 1)})`],
+        ["CPU per message", ms(r.flow.cpuPerMessageMs), ms(r.direct.cpuPerMessageMs), signedMs(r.addedCpuPerMessageMs), `< 1 ms (${met(r.addedCpuPerMessageMs < 1)})`],
         ["answered correctly", n(r.flow.answered), n(r.direct.answered), "", ""],
       ],
     ),
@@ -65,7 +66,7 @@ function concurrencyTable(r: ConcurrencyResult): string {
         ["throughput", `${r.flow.throughput.toFixed(0)} turns/s`, `${r.direct.throughput.toFixed(0)} turns/s`, r.throughputRatio.toFixed(3), `≥ 0.9 (${met(r.throughputRatio >= 0.9)})`],
         ["p50 latency", ms(r.flow.p50Ms), ms(r.direct.p50Ms), "", ""],
         ["p99 latency", ms(r.flow.p99Ms), ms(r.direct.p99Ms), "", ""],
-        ["CPU per turn", ms(r.flow.cpuPerTurnMs), ms(r.direct.cpuPerTurnMs), `+${ms(r.flow.cpuPerTurnMs - r.direct.cpuPerTurnMs)}`, ""],
+        ["CPU per turn", ms(r.flow.cpuPerTurnMs), ms(r.direct.cpuPerTurnMs), signedMs(r.flow.cpuPerTurnMs - r.direct.cpuPerTurnMs), ""],
         ["answers with cross-talk", n(r.flow.crossTalk), n(r.direct.crossTalk), "", `0 (${met(r.flow.crossTalk === 0)})`],
       ],
     ),
@@ -133,7 +134,8 @@ async function main(): Promise<void> {
   const results: Results = {};
   const print = (text: string) => process.stdout.write(text + "\n\n");
 
-  print(`Node ${process.version}, ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, ${new Date().toISOString().slice(0, 10)}${smoke ? " (smoke run: numbers are meaningless)" : ""}`);
+  const load = os.loadavg()[0].toFixed(1);
+  print(`Node ${process.version}, ${os.cpus()[0]?.model ?? "unknown CPU"} × ${os.cpus().length}, load average ${load} at start, ${new Date().toISOString().slice(0, 10)}${smoke ? " (smoke run: numbers are meaningless)" : ""}`);
   if (only.includes("overhead")) print(overheadTable((results.overhead = await runOverhead(smoke ? SMOKE.overhead : OVERHEAD_DEFAULTS))));
   if (only.includes("concurrency")) print(concurrencyTable((results.concurrency = await runConcurrency(smoke ? SMOKE.concurrency : CONCURRENCY_DEFAULTS))));
   if (only.includes("memory")) print(memoryTable((results.memory = await runMemory(smoke ? SMOKE.memory : MEMORY_DEFAULTS))));
