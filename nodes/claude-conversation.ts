@@ -12,6 +12,7 @@ import { applyOverrides, type MessageOverrides } from "./lib/options";
 import { buildRequest } from "./lib/request";
 import { runToolCalls, type ToolProvider } from "./lib/tools";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content";
+import { ClaudeNodeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/turn";
 import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
@@ -77,6 +78,12 @@ export = function (RED: NodeAPI) {
         const live = RED.nodes.getNode(n.id) as unknown as ToolProvider | null;
         if (live && typeof live.definition === "function") found.push(live);
       });
+      // The API rejects a request with two tools of one name; say which, before asking.
+      const names = new Set<string>();
+      for (const p of found) {
+        if (names.has(p.toolName)) throw new ClaudeNodeError("errors.duplicate-tool", { name: p.toolName }, "invalid_config");
+        names.add(p.toolName);
+      }
       return found;
     }
 
