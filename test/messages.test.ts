@@ -1,6 +1,9 @@
 // The runtime message catalog on the per-message path: each text is looked up once.
 import assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
 import { t } from "../nodes/runtime/messages";
+import { REPO_ROOT } from "./support/paths";
 
 describe("runtime messages", function () {
   it("looks each catalog text up once and fills in the values itself", () => {
@@ -8,7 +11,7 @@ describe("runtime messages", function () {
     const RED: any = {
       _: (key: string, params: Record<string, string> = {}) => {
         calls.push([key, params]);
-        const text = key.endsWith("status.writing") ? "writing… __chars__ characters" : key.endsWith("plural") ? `${params.count} items` : "waiting";
+        const text = key.endsWith("status.writing") ? "writing… __chars__ characters" : key.endsWith("tool-waiting") ? "__count__ call(s) waiting" : "waiting";
         return text.replace(/__(\w+)__/g, (_m, name) => params[name] ?? "");
       },
     };
@@ -18,9 +21,21 @@ describe("runtime messages", function () {
     assert.strictEqual(t(RED, "status.waiting"), "waiting");
     assert.strictEqual(t(RED, "status.waiting"), "waiting");
     assert.strictEqual(calls.length, 2, "one lookup per text");
-    // Plurals depend on the value: looked up every time.
-    assert.strictEqual(t(RED, "x.plural", { count: 1 }), "1 items");
-    assert.strictEqual(t(RED, "x.plural", { count: 2 }), "2 items");
-    assert.strictEqual(calls.length, 4);
+    // A count is a value like any other (the catalog has no plural forms).
+    assert.strictEqual(t(RED, "status.tool-waiting", { count: 1 }), "1 call(s) waiting");
+    assert.strictEqual(t(RED, "status.tool-waiting", { count: 2 }), "2 call(s) waiting");
+    assert.strictEqual(calls.length, 3);
+  });
+
+  it("has no plural forms in the runtime catalogs, which t() does not resolve", () => {
+    const dir = path.join(REPO_ROOT, "locales");
+    const plural: string[] = [];
+    const walk = (o: any, at: string) =>
+      Object.entries(o).forEach(([k, v]) => (typeof v === "object" && v ? walk(v, `${at}${k}.`) : /_(plural|zero|one|two|few|many|other|\d+)$/.test(k) && plural.push(at + k)));
+    for (const lang of fs.readdirSync(dir)) {
+      const file = path.join(dir, lang, "claude-config.json");
+      if (fs.existsSync(file)) walk(JSON.parse(fs.readFileSync(file, "utf8")), `${lang}:`);
+    }
+    assert.deepStrictEqual(plural, []);
   });
 });

@@ -11,12 +11,12 @@ const MARK = "\u0001";
 const templates = new WeakMap<object, Map<string, string>>();
 
 /**
- * A runtime message from the catalog. Node-RED's lookup costs tens of microseconds, which shows on
- * statuses set several times a turn, so each text is looked up once (with markers for its values)
- * and filled in here; plurals (a `count`) depend on the value and are looked up every time.
+ * A runtime message from the catalog. Node-RED's lookup costs tens of microseconds (far more with a
+ * `count`, which makes it resolve plural forms), and statuses are set several times a turn, so each
+ * text is looked up once, with markers for its values, and filled in here. The catalog's texts are
+ * therefore plain: no plural forms (write "call(s)").
  */
 export function t(RED: NodeAPI, key: string, params: Record<string, unknown> = {}): string {
-  if ("count" in params) return RED._(`${NAMESPACE}:${key}`, params as Record<string, string | number>);
   const names = Object.keys(params);
   let cache = templates.get(RED);
   if (!cache) templates.set(RED, (cache = new Map()));
