@@ -1,5 +1,5 @@
 // Runs the benchmarks and prints their tables (Markdown, ready for bench/README.md).
-//   node dist/bench/run.js [--only overhead,concurrency,memory,cost] [--smoke] [--json <file>]
+//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop] [--smoke] [--json <file>]
 // --smoke runs each with tiny numbers, to check the benchmark code itself; its timings mean nothing.
 import * as fs from "fs";
 import * as os from "os";
@@ -9,12 +9,14 @@ import { CONCURRENCY_DEFAULTS, runConcurrency, type ConcurrencyOptions, type Con
 import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, type MemoryResult } from "./memory";
 import { OVERHEAD_DEFAULTS, runOverhead, type OverheadOptions, type OverheadResult } from "./overhead";
 import { startRuntime } from "./support/node-red";
+import { TOOL_LOOP_DEFAULTS, runToolLoop, type ToolLoopOptions, type ToolLoopResult } from "./tool-loop";
 
 export const SMOKE = {
   overhead: { messages: 5, rounds: 1 } as OverheadOptions,
   concurrency: { conversations: 4, turns: 2, latencyMs: 5, rounds: 1 } as ConcurrencyOptions,
   memory: { conversations: 20, cappedConversations: 2, cappedTurns: 25, parallel: 5, expiryMinutes: 0.01 } as MemoryOptions,
-  cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, minTokens: 50 } as CostOptions,
+  toolLoop: { turns: 3, rounds: 1 } as ToolLoopOptions,
+  cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, tools: 0, toolCallEvery: 0, minTokens: 50 } as CostOptions,
 };
 
 export interface Results {
@@ -23,9 +25,10 @@ export interface Results {
   memory?: MemoryResult;
   cost?: CostResult;
   longCost?: CostResult;
+  toolLoop?: ToolLoopResult;
 }
 
-const ALL = ["overhead", "concurrency", "memory", "cost"] as const;
+const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop"] as const;
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
@@ -106,7 +109,7 @@ function memoryTable(r: MemoryResult): string {
 function costTable(r: CostResult, title: string): string {
   const o = r.options;
   const parts = [
-    `### ${title}: ${o.turns} turns, ${n(o.systemTokens)}-token system prompt${o.serverTools ? ", server tools (web search, code execution)" : ""}, ${o.userTokens}-token questions, ${o.replyTokens}-token answers; input-token equivalents (input 1, cache write 1.25, cache read 0.1)`,
+    `### ${title}: ${o.turns} turns, ${n(o.systemTokens)}-token system prompt${o.serverTools ? ", server tools (web search, code execution)" : ""}${o.tools ? `, ${o.tools} Home Assistant-like tool nodes${o.toolCallEvery ? ` (one called every ${o.toolCallEvery} turns)` : ""}` : ""}, ${o.userTokens}-token questions, ${o.replyTokens}-token answers; input-token equivalents (input 1, cache write 1.25, cache read 0.1)`,
   ];
   for (const model of o.models) {
     const rows = STRATEGIES.map(({ caching }) => r.strategies.find((s) => s.model === model && s.caching === caching)!);
@@ -123,6 +126,21 @@ function costTable(r: CostResult, title: string): string {
     );
   }
   return parts.join("\n");
+}
+
+function toolLoopTable(r: ToolLoopResult): string {
+  return [
+    `### 5. Tool loop: ${n(r.options.turns)} turns, each one tool call, from the call leaving the stand-in to its result arriving in the next request (median of ${r.options.rounds} rounds)`,
+    "",
+    table(
+      ["", "Claude tool → function node → Claude tool result", "direct SDK, calling the function", "flow / direct"],
+      [
+        ["p50", ms(r.flow.p50Ms), ms(r.direct.p50Ms), r.ratio.toFixed(2)],
+        ["p99", ms(r.flow.p99Ms), ms(r.direct.p99Ms), ""],
+        ["results as the function returned them", `${n(r.flow.correct)} of ${n(r.flow.loops)}`, `${n(r.direct.correct)} of ${n(r.direct.loops)}`, ""],
+      ],
+    ),
+  ].join("\n");
 }
 
 async function main(): Promise<void> {
@@ -143,6 +161,7 @@ async function main(): Promise<void> {
     print(costTable((results.cost = await runCost(smoke ? SMOKE.cost : COST_DEFAULTS)), "4. Cost of a conversation"));
     if (!smoke) print(costTable((results.longCost = await runCost(LONG_COST)), "4b. A longer conversation, past the 40-message cap"));
   }
+  if (only.includes("tool-loop")) print(toolLoopTable((results.toolLoop = await runToolLoop(smoke ? SMOKE.toolLoop : TOOL_LOOP_DEFAULTS))));
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   await (await startRuntime()).stop();
 }

@@ -26,7 +26,7 @@ describe("benchmarks (smoke run)", function () {
   });
 
   it("prints a table for each benchmark", () => {
-    for (const title of ["### 1. Overhead", "### 2. Concurrency", "### 3. Memory", "### 4. Cost of a conversation"]) assert.ok(table.includes(title), title);
+    for (const title of ["### 1. Overhead", "### 2. Concurrency", "### 3. Memory", "### 4. Cost of a conversation", "### 5. Tool loop"]) assert.ok(table.includes(title), title);
   });
 
   it("overhead: every message went through the flow and directly, and both were measured", () => {
@@ -51,6 +51,12 @@ describe("benchmarks (smoke run)", function () {
     // messages, over the cap of 40) trims to half the cap (20), and 4 more turns add 8.
     assert.strictEqual(r.longestHistory, 28);
     assert.strictEqual(r.leftAfterExpiry, 0);
+  });
+
+  it("tool loop: every call went through the flow and directly, and its result came back as the function returned it", () => {
+    const r = results.toolLoop!;
+    const loops = r.options.turns * r.options.rounds;
+    assert.deepStrictEqual([r.flow.loops, r.flow.correct, r.direct.loops, r.direct.correct], [loops, loops, loops, loops]);
   });
 
   it("cost: prices each turn as input + 1.25 × writes + 0.1 × reads", () => {
