@@ -1,6 +1,6 @@
 import assert from "assert";
 import { AnthropicStandIn } from "./support/anthropic-standin";
-import { ALL_NODES, KEY, account, collect, helper, nextError, nextMessage } from "./support/nodes";
+import { ALL_NODES, KEY, account, collect, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
 
 function flow(url: string, conversation: Record<string, unknown> = {}, accountExtra: Record<string, unknown> = {}) {
   return [
@@ -28,21 +28,9 @@ function userTexts(body: any): string[] {
 }
 
 describe("claude-conversation", function () {
+  const standIn = useStandIn();
   let api: AnthropicStandIn;
-
-  before((done) => {
-    helper.startServer(done);
-  });
-  after((done) => {
-    helper.stopServer(done);
-  });
-  beforeEach(async () => {
-    api = await new AnthropicStandIn().start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await api.stop();
-  });
+  beforeEach(() => (api = standIn()));
 
   it("answers with the reply text, the conversation id and msg.claude", async () => {
     const nodes = await load(api);
