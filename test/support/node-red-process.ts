@@ -129,7 +129,8 @@ export async function startNodeRed(opts: NodeRedOptions = {}): Promise<NodeRedPr
       throw new Error(`Node-RED exited (${child.exitCode ?? child.signalCode}) before answering:\n${out}`);
     }
     try {
-      const res = await fetch(`${url}/settings`, { signal: AbortSignal.timeout(2000) });
+      // /auth/login answers with or without adminAuth (/settings needs a login when adminAuth is on).
+      const res = await fetch(`${url}/auth/login`, { signal: AbortSignal.timeout(2000) });
       if (res.ok) break;
     } catch {
       /* not listening yet */
