@@ -11,6 +11,9 @@ interface ClaudeConfigDef extends NodeDef {
   timeout?: string | number;
   retries?: string | number;
   maxConcurrent?: string | number;
+  maxToolRounds?: string | number;
+  maxTurnTokens?: string | number;
+  maxDailyTokens?: string | number;
   [option: string]: any;
 }
 
@@ -19,6 +22,15 @@ function count(value: unknown, fallback: number): number {
   return value !== "" && value !== undefined && Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
 }
 
+/** Seconds may have a fraction (0.5); anything not positive means the default. */
+function seconds(value: unknown, fallback: number): number {
+  const n = Number(value);
+  return value !== "" && value !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
+}
+
+/** Where the cost guard keeps today's usage, so a redeploy does not start the count again. */
+const USAGE_KEY = "dailyUsage";
+
 export = function (RED: NodeAPI) {
   function ClaudeConfig(this: ClaudeConfigNode, def: ClaudeConfigDef) {
     RED.nodes.createNode(this, def);
@@ -26,10 +38,21 @@ export = function (RED: NodeAPI) {
       this.account = new Account({
         apiKey: this.credentials?.apiKey || undefined,
         baseUrl: String(def.baseUrl ?? "").trim() || undefined,
-        timeoutSeconds: count(def.timeout, 600) || 600,
+        timeoutSeconds: seconds(def.timeout, 600),
         maxRetries: count(def.retries, 2),
         maxConcurrent: count(def.maxConcurrent, 0),
         options: optionsFromConfig(def),
+        limits: {
+          maxToolRounds: count(def.maxToolRounds, 0),
+          maxTurnTokens: count(def.maxTurnTokens, 0),
+          maxDailyTokens: count(def.maxDailyTokens, 0),
+        },
+      });
+      const guard = this.account.guard;
+      const context = this.context();
+      context.get(USAGE_KEY, (err: Error | null | undefined, saved: unknown) => {
+        if (!err) guard.restore(saved);
+        guard.onChange = (usage) => context.set(USAGE_KEY, usage, () => undefined);
       });
     } catch (err) {
       this.problem = err instanceof OptionsError ? t(RED, err.key, err.params) : String(err);

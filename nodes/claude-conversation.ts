@@ -4,6 +4,8 @@ import { randomUUID } from "crypto";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import type { Account } from "./lib/account";
+import { totalTokens } from "./lib/cost-guard";
+import { ClaudeNodeError } from "./lib/errors";
 import { withoutThinking } from "./lib/history";
 import { KeyedQueue } from "./lib/keyed-queue";
 import { ConversationMemory, type ContextLike } from "./lib/memory";
@@ -76,14 +78,22 @@ export = function (RED: NodeAPI) {
       return found;
     }
 
-    function instructions(msg: Msg): string {
+    function instructions(msg: Msg, secret: string | undefined): string {
       if (typeof msg.instructions === "string") return msg.instructions;
-      return renderTemplate(def.instructions ?? "", {
-        msg,
-        flow: (key) => node.context().flow.get(key),
-        global: (key) => node.context().global.get(key),
-        env: (name) => RED.util.getSetting(node, name),
-      });
+      try {
+        return renderTemplate(def.instructions ?? "", {
+          msg,
+          flow: (key) => node.context().flow.get(key),
+          global: (key) => node.context().global.get(key),
+          // The API key must never reach a prompt, from where Claude could repeat it.
+          env: (name) => {
+            const value = name === "ANTHROPIC_API_KEY" ? undefined : RED.util.getSetting(node, name);
+            return secret && value === secret ? undefined : value;
+          },
+        });
+      } catch (err) {
+        throw new ClaudeNodeError("errors.bad-template", { detail: err instanceof Error ? err.message : String(err) });
+      }
     }
 
     async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean): Promise<TurnResult> {
@@ -92,10 +102,11 @@ export = function (RED: NodeAPI) {
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
-      const system = instructions(msg);
+      const system = instructions(msg, account.apiKey);
       const providers = tools();
       const definitions = providers.map((p) => p.definition());
       const facts = await account.modelFacts(options.model);
+      const budget = account.guard.startTurn();
       let written = 0;
 
       const result = await runTurn(history, { role: "user", content }, {
@@ -103,6 +114,7 @@ export = function (RED: NodeAPI) {
         send: (params) =>
           account.stream(params, {
             signal: lifetime.signal,
+            turn: budget,
             onText: (delta) => {
               // Status updates are throttled to whole hundreds of characters.
               const before = Math.floor(written / 100);
@@ -113,6 +125,7 @@ export = function (RED: NodeAPI) {
             },
           }),
         runTools: (calls, signal) => {
+          budget.startToolRound();
           node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
           return runToolCalls(providers, calls, { conversationId: id, msg }, (name, known) =>
             t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }), signal);
@@ -122,6 +135,8 @@ export = function (RED: NodeAPI) {
         signal: lifetime.signal,
         onRound: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
       });
+      // A turn that ends after the node was stopped is never delivered, so it is not stored either.
+      if (lifetime.signal.aborted) throw new ClaudeNodeError("errors.aborted", {}, "aborted");
       await memory.save(id, [...history, ...result.added], options.model);
       return result;
     }
@@ -158,7 +173,7 @@ export = function (RED: NodeAPI) {
           citations: result.citations,
           tool_calls: result.toolCalls,
         };
-        const tokens = result.usage.input_tokens + result.usage.cache_read_input_tokens + result.usage.cache_creation_input_tokens + result.usage.output_tokens;
+        const tokens = totalTokens(result.usage);
         node.status({ fill: "green", shape: "dot", text: t(RED, "status.done", { tokens }) });
         send(msg);
         done();

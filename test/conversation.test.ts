@@ -1,31 +1,10 @@
 import assert from "assert";
 import { AnthropicStandIn } from "./support/anthropic-standin";
-import { ALL_NODES, KEY, account, collect, helper, nextError, nextMessage } from "./support/nodes";
+import { chatFlow, loadChat, say, userTexts } from "./support/chat";
+import { ALL_NODES, KEY, collect, helper, nextError } from "./support/nodes";
 
-function flow(url: string, conversation: Record<string, unknown> = {}, accountExtra: Record<string, unknown> = {}) {
-  return [
-    { id: "tab", type: "tab", label: "test" },
-    account(url, accountExtra),
-    { id: "chat", type: "claude-conversation", z: "tab", config: "account", wires: [["out"]], ...conversation },
-    { id: "out", type: "helper", z: "tab" },
-  ];
-}
-
-async function load(api: AnthropicStandIn, conversation: Record<string, unknown> = {}, accountExtra: Record<string, unknown> = {}) {
-  await helper.load(ALL_NODES, flow(api.url, conversation, accountExtra), { account: { apiKey: KEY } });
-  return { chat: helper.getNode("chat"), out: helper.getNode("out") };
-}
-
-/** Sends one message and waits for the answer. */
-async function say(nodes: { chat: any; out: any }, msg: Record<string, unknown>) {
-  const answer = nextMessage(nodes.out);
-  nodes.chat.receive(msg);
-  return answer;
-}
-
-function userTexts(body: any): string[] {
-  return body.messages.filter((m: any) => m.role === "user").map((m: any) => (typeof m.content === "string" ? m.content : m.content.map((b: any) => b.text).join("")));
-}
+const flow = chatFlow;
+const load = loadChat;
 
 describe("claude-conversation", function () {
   let api: AnthropicStandIn;

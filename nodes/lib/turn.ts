@@ -11,6 +11,7 @@ import type {
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeNodeError } from "./errors";
+import { replayable } from "./history";
 
 export interface ToolCallRecord {
   id: string;
@@ -90,7 +91,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
     const reply = await settings.send(settings.request(messages));
     replies.push(reply);
     addUsage(usage, reply.usage);
-    const assistant: MessageParam = { role: "assistant", content: reply.content as MessageParam["content"] };
+    const assistant: MessageParam = { role: "assistant", content: replayable(reply.content) };
     messages.push(assistant);
     added.push(assistant);
 
@@ -118,7 +119,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
         // A tool call cut off mid-way can never be answered; keep the rest of what came.
         if (reply.content.some((b) => b.type === "tool_use")) {
           const kept = reply.content.filter((b) => b.type !== "tool_use");
-          added[added.length - 1] = { role: "assistant", content: (kept.length ? kept : [{ type: "text", text: "(cut short)" }]) as MessageParam["content"] };
+          added[added.length - 1] = { role: "assistant", content: kept.length ? replayable(kept) : [{ type: "text", text: "(cut short)" }] };
         }
         break;
       default:

@@ -9,6 +9,8 @@ export interface RecordedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: any;
+  /** Resolves when the response is over: "finished" when it was sent whole, "aborted" when the connection closed first. */
+  settled: Promise<"finished" | "aborted">;
 }
 
 export interface Reply {
@@ -28,6 +30,8 @@ export interface Reply {
   cutAfterEvents?: number;
   /** SSE only: send an `error` event after this many events, inside the 200 stream. */
   errorEventAfter?: number;
+  /** The error that event carries; default overloaded_error. */
+  errorEvent?: { type: string; message: string };
   /** Wait this long before answering, or (with stallAfterEvents) in the middle of the stream. */
   delayMs?: number;
   stallAfterEvents?: number;
@@ -64,6 +68,11 @@ export class AnthropicStandIn {
   private server = http.createServer((req, res) => this.handle(req, res));
   private sockets = new Set<import("net").Socket>();
   private timers = new Set<NodeJS.Timeout>();
+  /** Message requests being answered right now, and the most there ever were at once. */
+  active = 0;
+  peakActive = 0;
+  /** Larger request bodies get the API's 413 request_too_large (its limit is 32 MB). */
+  maxBodyBytes = 32 * 1024 * 1024;
 
   get url(): string {
     const address = this.server.address() as AddressInfo;
@@ -99,6 +108,12 @@ export class AnthropicStandIn {
   reset(): void {
     this.requests.length = 0;
     this.queue = [];
+    this.peakActive = this.active;
+  }
+
+  /** Connections from clients that are open right now. */
+  get openConnections(): number {
+    return this.sockets.size;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -112,11 +127,17 @@ export class AnthropicStandIn {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const settled = new Promise<"finished" | "aborted">((resolve) => res.on("close", () => resolve(res.writableFinished ? "finished" : "aborted")));
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size <= this.maxBodyBytes) chunks.push(chunk as Buffer);
+    }
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, headers: req.headers, body: text ? safeParse(text) : undefined };
+    const tooLarge = size > this.maxBodyBytes;
+    const text = tooLarge ? "" : Buffer.concat(chunks).toString("utf8");
+    const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, headers: req.headers, body: text ? safeParse(text) : undefined, settled };
     this.requests.push(recorded);
     const requestId = `req_standin_${++requestCounter}`;
     res.setHeader("request-id", requestId);
@@ -130,6 +151,10 @@ export class AnthropicStandIn {
     if (req.method !== "POST" || url.pathname !== "/v1/messages") {
       return sendError(res, 404, { type: "not_found_error", message: `no route ${req.method} ${url.pathname}` }, requestId);
     }
+    if (tooLarge) return sendError(res, 413, { type: "request_too_large", message: "Request exceeds the maximum allowed number of bytes." }, requestId);
+    this.active++;
+    this.peakActive = Math.max(this.peakActive, this.active);
+    settled.then(() => this.active--);
     const responder = this.queue.shift() ?? this.fallback;
     const reply = await responder(recorded);
     if (reply.delayMs && reply.stallAfterEvents === undefined) await this.sleep(reply.delayMs);
@@ -162,12 +187,14 @@ export class AnthropicStandIn {
         return;
       }
       if (reply.errorEventAfter === i) {
-        writeEvent(res, "error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" }, request_id: requestId });
+        writeEvent(res, "error", { type: "error", error: reply.errorEvent ?? { type: "overloaded_error", message: "Overloaded" }, request_id: requestId });
         res.end();
         return;
       }
       if (reply.stallAfterEvents === i) await this.sleep(reply.delayMs ?? 60_000);
-      writeEvent(res, events[i][0], events[i][1]);
+      // Waiting for each write to reach the socket makes a cut or a stall happen truly mid-stream,
+      // after the client has received what came before.
+      await new Promise<void>((resolve) => writeEvent(res, events[i][0], events[i][1], resolve));
     }
     res.end();
   }
@@ -190,8 +217,8 @@ function sendError(res: http.ServerResponse, status: number, error: { type: stri
   sendJson(res, status, { type: "error", error, request_id: requestId }, headers);
 }
 
-function writeEvent(res: http.ServerResponse, event: string, data: unknown): void {
-  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+function writeEvent(res: http.ServerResponse, event: string, data: unknown, written?: () => void): void {
+  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, () => written?.());
 }
 
 function modelInfo(m: ModelEntry): any {
