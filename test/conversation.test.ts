@@ -327,8 +327,7 @@ describe("claude-conversation", function () {
     nodes.out.on("input", () => (late = true));
     nodes.chat.on("call:error", (call: any) => errors.push(call.args));
     nodes.chat.receive({ payload: "Hi" });
-    await new Promise((r) => setTimeout(r, 100));
-    assert.strictEqual(api.messageRequests.length, 1);
+    await api.whenRequests(1);
     await helper.unload();
     await new Promise((r) => setTimeout(r, 300));
     assert.strictEqual(late, false);

@@ -68,6 +68,7 @@ export class AnthropicStandIn {
   private server = http.createServer((req, res) => this.handle(req, res));
   private sockets = new Set<import("net").Socket>();
   private timers = new Set<NodeJS.Timeout>();
+  private waiters: Array<() => boolean> = [];
   /** Message requests being answered right now, and the most there ever were at once. */
   active = 0;
   peakActive = 0;
@@ -111,6 +112,18 @@ export class AnthropicStandIn {
     this.peakActive = this.active;
   }
 
+  /** Resolves once `count` message requests have arrived (they are recorded before they are answered). */
+  whenRequests(count: number): Promise<RecordedRequest[]> {
+    return new Promise((resolve) => {
+      const check = () => {
+        if (this.messageRequests.length < count) return false;
+        resolve(this.messageRequests);
+        return true;
+      };
+      if (!check()) this.waiters.push(check);
+    });
+  }
+
   /** Connections from clients that are open right now. */
   get openConnections(): number {
     return this.sockets.size;
@@ -139,6 +152,7 @@ export class AnthropicStandIn {
     const text = tooLarge ? "" : Buffer.concat(chunks).toString("utf8");
     const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, headers: req.headers, body: text ? safeParse(text) : undefined, settled };
     this.requests.push(recorded);
+    this.waiters = this.waiters.filter((check) => !check());
     const requestId = `req_standin_${++requestCounter}`;
     res.setHeader("request-id", requestId);
 
