@@ -1,6 +1,7 @@
 // "Claude conversation": a turn of a conversation with memory per conversation id, running the
 // tool loop. A thin adapter: the rules live in lib/.
 import { randomUUID } from "crypto";
+import { setMaxListeners } from "events";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import type { Account } from "./lib/account";
@@ -49,6 +50,8 @@ export = function (RED: NodeAPI) {
     const node = this;
     const queue = new KeyedQueue();
     const lifetime = new AbortController();
+    // Every turn in flight listens to it: hundreds at once are normal, not a leak.
+    setMaxListeners(0, lifetime.signal);
     const memory = new ConversationMemory(node.context() as unknown as ContextLike, {
       store: def.store || undefined,
       idleMinutes: setting(def.idleMinutes, 30),
