@@ -28,8 +28,13 @@ function seconds(value: unknown, fallback: number): number {
   return value !== "" && value !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
 }
 
-/** Where the cost guard keeps today's usage, so a redeploy does not start the count again. */
-const USAGE_KEY = "dailyUsage";
+/**
+ * Where the cost guard keeps today's usage: global context, because Node-RED clears a node's own
+ * context when the node is redeployed unless a context store is configured.
+ */
+function usageKey(id: string): string {
+  return `claude_usage_${id.replace(/[^A-Za-z0-9_]/g, "_")}`;
+}
 
 export = function (RED: NodeAPI) {
   function ClaudeConfig(this: ClaudeConfigNode, def: ClaudeConfigDef) {
@@ -49,10 +54,11 @@ export = function (RED: NodeAPI) {
         },
       });
       const guard = this.account.guard;
-      const context = this.context();
-      context.get(USAGE_KEY, (err: Error | null | undefined, saved: unknown) => {
+      const global = this.context().global;
+      const key = usageKey(this.id);
+      global.get(key, (err: Error | null | undefined, saved: unknown) => {
         if (!err) guard.restore(saved);
-        guard.onChange = (usage) => context.set(USAGE_KEY, usage, () => undefined);
+        guard.onChange = (usage) => global.set(key, usage, () => undefined);
       });
     } catch (err) {
       this.problem = err instanceof OptionsError ? t(RED, err.key, err.params) : String(err);
