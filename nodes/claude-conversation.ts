@@ -5,19 +5,19 @@ import { setMaxListeners } from "events";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import type { Account } from "./lib/account";
-import { totalTokens } from "./lib/cost-guard";
-import { ClaudeNodeError } from "./lib/errors";
 import { withoutThinking } from "./lib/history";
 import { KeyedQueue } from "./lib/keyed-queue";
 import { ConversationMemory, type ContextLike } from "./lib/memory";
 import { applyOverrides, type MessageOverrides } from "./lib/options";
 import { buildRequest } from "./lib/request";
-import { renderTemplate, templateProblem } from "./lib/template";
 import { runToolCalls, type ToolProvider } from "./lib/tools";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content";
-import { runTurn, type TurnResult } from "./lib/turn";
+import { ClaudeNodeError } from "./lib/errors";
+import { runTurn, totalTokens, type TurnResult } from "./lib/turn";
 import { accountOf } from "./runtime/account-node";
+import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { evaluate, reportError, t } from "./runtime/messages";
+import { writingStatus } from "./runtime/progress";
 
 interface ConversationDef extends NodeDef {
   config: string;
@@ -58,11 +58,7 @@ export = function (RED: NodeAPI) {
       maxMessages: setting(def.maxMessages, 40),
     });
     const maxRounds = setting(def.maxRounds, 10) || 10;
-    const templateError = templateProblem(def.instructions ?? "");
-    if (templateError) {
-      node.status({ fill: "red", shape: "ring", text: t(RED, "status.bad-template") });
-      node.error(t(RED, "errors.bad-template", { detail: templateError }));
-    }
+    checkTemplate(RED, node, def.instructions ?? "");
 
     const sweeper = setInterval(() => memory.sweep().catch(() => undefined), SWEEP_MS);
     sweeper.unref();
@@ -78,25 +74,13 @@ export = function (RED: NodeAPI) {
         const live = RED.nodes.getNode(n.id) as unknown as ToolProvider | null;
         if (live && typeof live.definition === "function") found.push(live);
       });
-      return found;
-    }
-
-    function instructions(msg: Msg, secret: string | undefined): string {
-      if (typeof msg.instructions === "string") return msg.instructions;
-      try {
-        return renderTemplate(def.instructions ?? "", {
-          msg,
-          flow: (key) => node.context().flow.get(key),
-          global: (key) => node.context().global.get(key),
-          // The API key must never reach a prompt, from where Claude could repeat it.
-          env: (name) => {
-            const value = name === "ANTHROPIC_API_KEY" ? undefined : RED.util.getSetting(node, name);
-            return secret && value === secret ? undefined : value;
-          },
-        });
-      } catch (err) {
-        throw new ClaudeNodeError("errors.bad-template", { detail: err instanceof Error ? err.message : String(err) });
+      // The API rejects a request with two tools of one name; say which, before asking.
+      const names = new Set<string>();
+      for (const p of found) {
+        if (names.has(p.toolName)) throw new ClaudeNodeError("errors.duplicate-tool", { name: p.toolName }, "invalid_config");
+        names.add(p.toolName);
       }
+      return found;
     }
 
     async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean): Promise<TurnResult> {
@@ -105,28 +89,17 @@ export = function (RED: NodeAPI) {
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
-      const system = instructions(msg, account.apiKey);
+      const system = instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey);
       const providers = tools();
       const definitions = providers.map((p) => p.definition());
       const facts = await account.modelFacts(options.model);
       const budget = account.guard.startTurn();
-      let written = 0;
+      const onText = writingStatus(RED, node);
 
       const result = await runTurn(history, { role: "user", content }, {
         request: (messages) => buildRequest(options, { system, messages, tools: definitions }, facts),
         send: (params) =>
-          account.stream(params, {
-            signal: lifetime.signal,
-            turn: budget,
-            onText: (delta) => {
-              // Status updates are throttled to whole hundreds of characters.
-              const before = Math.floor(written / 100);
-              written += delta.length;
-              if (written === delta.length || Math.floor(written / 100) !== before) {
-                node.status({ fill: "blue", shape: "dot", text: t(RED, "status.writing", { chars: written }) });
-              }
-            },
-          }),
+          account.stream(params, { signal: lifetime.signal, turn: budget, onText }),
         runTools: (calls, signal) => {
           budget.startToolRound();
           node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
@@ -176,8 +149,7 @@ export = function (RED: NodeAPI) {
           citations: result.citations,
           tool_calls: result.toolCalls,
         };
-        const tokens = totalTokens(result.usage);
-        node.status({ fill: "green", shape: "dot", text: t(RED, "status.done", { tokens }) });
+        node.status({ fill: "green", shape: "dot", text: t(RED, "status.done", { tokens: totalTokens(result.usage) }) });
         send(msg);
         done();
       })().catch(fail);

@@ -2,8 +2,8 @@
 // sent, never a crash and never a 400 from the API that the node could have prevented.
 import assert from "assert";
 import type { AnthropicStandIn } from "./support/anthropic-standin";
-import { loadChat, say, withStandIn, type ChatNodes } from "./support/chat";
-import { helper, nextError } from "./support/nodes";
+import { loadChat, say, type ChatNodes } from "./support/chat";
+import { helper, nextError, useStandIn } from "./support/nodes";
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
@@ -43,11 +43,11 @@ const REFUSED: Array<[string, () => unknown, RegExp]> = [
 ];
 
 describe("bad input", function () {
-  const suite = withStandIn();
+  const standIn = useStandIn();
   let api: AnthropicStandIn;
   let nodes: ChatNodes;
   beforeEach(async () => {
-    api = suite.api;
+    api = standIn();
     nodes = await loadChat(api);
   });
 

@@ -1,26 +1,16 @@
 import assert from "assert";
-import { AnthropicStandIn } from "./support/anthropic-standin";
+import type { AnthropicStandIn } from "./support/anthropic-standin";
 import { chatFlow, loadChat, say, userTexts } from "./support/chat";
-import { ALL_NODES, KEY, collect, helper, nextError } from "./support/nodes";
+import { ALL_NODES, KEY, collect, helper, nextError, useStandIn } from "./support/nodes";
 
 const flow = chatFlow;
 const load = loadChat;
 
 describe("claude-conversation", function () {
+  const standIn = useStandIn();
   let api: AnthropicStandIn;
-
-  before((done) => {
-    helper.startServer(done);
-  });
-  after((done) => {
-    helper.stopServer(done);
-  });
-  beforeEach(async () => {
-    api = await new AnthropicStandIn().start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await api.stop();
+  beforeEach(() => {
+    api = standIn();
   });
 
   it("answers with the reply text, the conversation id and msg.claude", async () => {
@@ -59,6 +49,21 @@ describe("claude-conversation", function () {
       { role: "assistant", content: [thinking, { type: "text", text: "Hello!" }] },
       { role: "user", content: "What is my name?" },
     ]);
+  });
+
+  it("replays server-tool blocks and citations exactly as received, and reports the citations", async () => {
+    const nodes = await load(api, {}, { webSearch: true });
+    const citation = { type: "web_search_result_location", url: "https://example.com/w", title: "Weather", encrypted_index: "enc-idx", cited_text: "sunny" };
+    const content = [
+      { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "weather" } },
+      { type: "web_search_tool_result", tool_use_id: "srvtoolu_1", content: [{ type: "web_search_result", url: "https://example.com/w", title: "Weather", encrypted_content: "enc-content", page_age: null }] },
+      { type: "text", text: "It is sunny.", citations: [citation] },
+    ];
+    api.reply({ content });
+    const msg = await say(nodes, { payload: "Weather?", conversation_id: "w" });
+    assert.deepStrictEqual(msg.claude.citations, [citation]);
+    await say(nodes, { payload: "Thanks", conversation_id: "w" });
+    assert.deepStrictEqual(api.messageRequests[1].body.messages[1], { role: "assistant", content });
   });
 
   it("keeps two conversations apart", async () => {

@@ -1,9 +1,9 @@
 // Faults of the API and the network, against the stand-in: each gets its retry or a clear error,
 // the flow keeps running, the next message works, and the history is exactly as before the failed turn.
 import assert from "assert";
-import { AnthropicStandIn, type Reply } from "./support/anthropic-standin";
-import { loadChat, say, withStandIn, type ChatNodes } from "./support/chat";
-import { KEY, nextError } from "./support/nodes";
+import type { AnthropicStandIn, Reply } from "./support/anthropic-standin";
+import { loadChat, say, type ChatNodes } from "./support/chat";
+import { KEY, nextError, useStandIn } from "./support/nodes";
 
 interface Fault {
   name: string;
@@ -186,10 +186,10 @@ const FAULTS: Fault[] = [
 
 describe("faults", function () {
   this.timeout(30_000);
-  const suite = withStandIn();
+  const standIn = useStandIn();
   let api: AnthropicStandIn;
   beforeEach(() => {
-    api = suite.api;
+    api = standIn();
   });
 
   for (const fault of FAULTS) {

@@ -2,8 +2,8 @@
 // or connection behind, report nothing, and no message or history write comes late.
 import assert from "assert";
 import type { AnthropicStandIn } from "./support/anthropic-standin";
-import { chatFlow, loadChat, say, withStandIn } from "./support/chat";
-import { KEY, helper } from "./support/nodes";
+import { chatFlow, loadChat, say } from "./support/chat";
+import { KEY, helper, useStandIn } from "./support/nodes";
 import { trackPackageTimers } from "./support/timers";
 
 /** Lets the event loop run until nothing more is pending from a close (no fixed wait). */
@@ -21,10 +21,10 @@ function watch(nodes: { chat: any; out: any }) {
 
 describe("redeploy and stop", function () {
   this.timeout(20_000);
-  const suite = withStandIn();
+  const standIn = useStandIn();
   let api: AnthropicStandIn;
   beforeEach(() => {
-    api = suite.api;
+    api = standIn();
   });
 
   it("ends a streaming request on redeploy: its connection closes, no timer is left, nothing comes late", async () => {

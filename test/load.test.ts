@@ -3,8 +3,8 @@
 import assert from "assert";
 import type { AnthropicStandIn } from "./support/anthropic-standin";
 import { lastUserText } from "./support/anthropic-standin";
-import { loadChat, userTexts, withStandIn } from "./support/chat";
-import { collect } from "./support/nodes";
+import { loadChat, userTexts } from "./support/chat";
+import { collect, useStandIn } from "./support/nodes";
 import { ConversationMemory, type ContextLike } from "../nodes/lib/memory";
 
 const CONVERSATIONS = 300;
@@ -28,10 +28,10 @@ function outcomes(nodes: { chat: any; out: any }, count: number): Promise<{ answ
 
 describe("load", function () {
   this.timeout(120_000);
-  const suite = withStandIn();
+  const standIn = useStandIn();
   let api: AnthropicStandIn;
   beforeEach(() => {
-    api = suite.api;
+    api = standIn();
   });
   const warnings: string[] = [];
   const onWarning = (w: Error) => warnings.push(`${w.name}: ${w.message}`);

@@ -1,7 +1,7 @@
 // The cost guard of an account: limits on tool rounds per turn, tokens per turn and tokens per day.
 // Checked before each request (an exceeded limit means no request is sent) and fed after each reply.
-import type { Usage } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeNodeError } from "./errors";
+import { totalTokens } from "./turn";
 
 export interface CostLimits {
   /** Most tool rounds in one turn; 0: no limit. */
@@ -18,12 +18,6 @@ export const NO_LIMITS: CostLimits = { maxToolRounds: 0, maxTurnTokens: 0, maxDa
 export interface DailyUsage {
   day: string;
   tokens: number;
-}
-
-/** Every token Claude processed: input, output, and cache writes and reads. */
-export function totalTokens(usage: Partial<Pick<Usage, "input_tokens" | "output_tokens" | "cache_creation_input_tokens" | "cache_read_input_tokens">> | undefined | null): number {
-  if (!usage) return 0;
-  return (usage.input_tokens ?? 0) + (usage.output_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
 }
 
 function dayOf(time: number): string {

@@ -20,19 +20,20 @@ export interface FlowError {
   type: string;
   status?: number;
   request_id?: string;
+  details?: Record<string, unknown>;
 }
 
 /** A failure of the node's own making, with a catalog key; `type` says what kind for msg.error.type. */
 export class ClaudeNodeError extends Error {
-  constructor(readonly key: string, readonly params: Record<string, unknown> = {}, readonly type = "invalid_input") {
+  /** `details` are added to msg.error as they are, for flows to act on (e.g. `validation`). */
+  constructor(readonly key: string, readonly params: Record<string, unknown> = {}, readonly type = "invalid_input", readonly details?: Record<string, unknown>) {
     super(key);
   }
 }
 
 export function describeError(err: unknown): FlowError {
-  if (err instanceof ClaudeNodeError || err instanceof OptionsError) {
-    return { key: err.key, params: err.params, type: err instanceof ClaudeNodeError ? err.type : "invalid_options" };
-  }
+  if (err instanceof OptionsError) return { key: err.key, params: err.params, type: "invalid_options" };
+  if (err instanceof ClaudeNodeError) return { key: err.key, params: err.params, type: err.type, ...(err.details ? { details: err.details } : {}) };
   if (err instanceof APIUserAbortError) return { key: "errors.aborted", params: {}, type: "aborted" };
   if (err instanceof APIConnectionTimeoutError) return { key: "errors.timeout", params: {}, type: "timeout" };
   if (err instanceof APIConnectionError) return { key: "errors.connection", params: { detail: causeText(err) }, type: "connection_error" };

@@ -2,6 +2,9 @@
 import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { ToolOutcome } from "./turn";
 
+/** The API's rule for tool names. */
+export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+
 /** Where a call came from, so a tool can tell who asked. */
 export interface CallOrigin {
   conversationId: string;

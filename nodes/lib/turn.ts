@@ -69,12 +69,25 @@ export function emptyUsage(): TurnUsage {
   return { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
 }
 
+/** Every token Claude processed: input, output, and cache writes and reads (for the status line and the cost guard). */
+export function totalTokens(usage: Partial<Message["usage"]> | TurnUsage | undefined | null): number {
+  if (!usage) return 0;
+  return (usage.input_tokens ?? 0) + (usage.output_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+}
+
 export function addUsage(total: TurnUsage, usage: Partial<Message["usage"]> | undefined): void {
   if (!usage) return;
   total.input_tokens += usage.input_tokens ?? 0;
   total.output_tokens += usage.output_tokens ?? 0;
   total.cache_creation_input_tokens += usage.cache_creation_input_tokens ?? 0;
   total.cache_read_input_tokens += usage.cache_read_input_tokens ?? 0;
+}
+
+/** The error for a stop reason that ends a turn without an answer; undefined for the others. */
+export function stopError(reply: Message): ClaudeNodeError | undefined {
+  if (reply.stop_reason === "refusal") return new ClaudeNodeError("errors.refusal", { detail: reply.stop_details?.explanation ?? "" }, "refusal");
+  if (reply.stop_reason === "model_context_window_exceeded") return new ClaudeNodeError("errors.context-window", {}, "context_window_exceeded");
+  return undefined;
 }
 
 export async function runTurn(history: MessageParam[], user: MessageParam, settings: TurnSettings): Promise<TurnResult> {
@@ -112,9 +125,8 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
         if (++continuations > settings.maxContinuations) throw new ClaudeNodeError("errors.paused-too-often", { max: settings.maxContinuations }, "pause_turn");
         continue;
       case "refusal":
-        throw new ClaudeNodeError("errors.refusal", { detail: reply.stop_details?.explanation ?? "" }, "refusal");
       case "model_context_window_exceeded":
-        throw new ClaudeNodeError("errors.context-window", {}, "context_window_exceeded");
+        throw stopError(reply);
       case "max_tokens":
         // A tool call cut off mid-way can never be answered; keep the rest of what came.
         if (reply.content.some((b) => b.type === "tool_use")) {

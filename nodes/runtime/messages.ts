@@ -30,7 +30,7 @@ export function reportError(RED: NodeAPI, node: Node, err: unknown, msg: NodeMes
   const described = describeError(err);
   const params = Object.fromEntries(Object.entries(described.params).map(([k, v]) => [k, typeof v === "string" ? redact(v, secret) : v]));
   const text = redact(t(RED, described.key, params), secret);
-  msg.error = { message: text, type: described.type, status: described.status, request_id: described.request_id };
+  msg.error = { message: text, type: described.type, status: described.status, request_id: described.request_id, ...described.details };
   if (described.type !== "aborted") {
     node.status({ fill: "red", shape: "ring", text: shorten(text) });
     node.error(text, msg);

@@ -166,6 +166,8 @@ export class AnthropicStandIn {
       return sendError(res, 404, { type: "not_found_error", message: `no route ${req.method} ${url.pathname}` }, requestId);
     }
     if (tooLarge) return sendError(res, 413, { type: "request_too_large", message: "Request exceeds the maximum allowed number of bytes." }, requestId);
+    const refused = this.requestProblem(recorded.body);
+    if (refused) return sendError(res, 400, { type: "invalid_request_error", message: refused }, requestId);
     this.active++;
     this.peakActive = Math.max(this.peakActive, this.active);
     settled.then(() => this.active--);
@@ -184,6 +186,15 @@ export class AnthropicStandIn {
     const message = buildMessage(reply, recorded.body);
     if (recorded.body?.stream) return this.stream(res, message, reply, requestId);
     sendJson(res, 200, message, reply.headers);
+  }
+
+  /** Request combinations the real API rejects with a 400, so tests notice when the nodes send them. */
+  private requestProblem(body: any): string | undefined {
+    const model = this.models.find((m) => m.id === body?.model);
+    if (body?.output_config?.format && model && !model.structured_outputs) return `${model.id} does not support output_config.format`;
+    const forced = body?.tool_choice?.type === "tool" || body?.tool_choice?.type === "any";
+    if (forced && body?.thinking && body.thinking.type !== "disabled") return "Thinking may not be enabled when tool_choice forces tool use.";
+    return messagesProblem(body?.messages);
   }
 
   private listModels(res: http.ServerResponse): void {
@@ -212,6 +223,21 @@ export class AnthropicStandIn {
     }
     res.end();
   }
+}
+
+/** What the real API says about messages it rejects: empty ones, blank text, results for calls never made. */
+function messagesProblem(messages: any[] | undefined): string | undefined {
+  if (!Array.isArray(messages) || !messages.length) return "messages: at least one message is required";
+  for (const [i, m] of messages.entries()) {
+    const blocks = typeof m.content === "string" ? [{ type: "text", text: m.content }] : m.content;
+    if (!Array.isArray(blocks) || !blocks.length) return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
+    if (blocks.some((b: any) => b.type === "text" && !String(b.text ?? "").trim())) return `messages.${i}: text content blocks must contain non-whitespace text`;
+    const previous = messages[i - 1];
+    const offered = new Set((Array.isArray(previous?.content) ? previous.content : []).filter((b: any) => b.type === "tool_use").map((b: any) => b.id));
+    const orphan = blocks.find((b: any) => b.type === "tool_result" && !offered.has(b.tool_use_id));
+    if (orphan) return `messages.${i}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${orphan.tool_use_id}`;
+  }
+  return undefined;
 }
 
 function safeParse(text: string): any {

@@ -1,6 +1,6 @@
 // A conversation flow in node-red-node-test-helper (account → conversation → helper) and the small
 // steps tests take with it.
-import { AnthropicStandIn } from "./anthropic-standin";
+import type { AnthropicStandIn } from "./anthropic-standin";
 import { ALL_NODES, KEY, account, helper, nextMessage } from "./nodes";
 
 export interface ChatNodes {
@@ -34,24 +34,3 @@ export function userTexts(body: any): string[] {
   return body.messages.filter((m: any) => m.role === "user").map((m: any) => (typeof m.content === "string" ? m.content : m.content.map((b: any) => b.text ?? "").join("")));
 }
 
-/**
- * Registers the hooks of a suite that runs flows in the helper against a fresh stand-in per test;
- * `suite.api` is the current stand-in.
- */
-export function withStandIn(): { api: AnthropicStandIn } {
-  const suite = {} as { api: AnthropicStandIn };
-  before((done) => {
-    helper.startServer(done);
-  });
-  after((done) => {
-    helper.stopServer(done);
-  });
-  beforeEach(async () => {
-    suite.api = await new AnthropicStandIn().start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await suite.api.stop();
-  });
-  return suite;
-}

@@ -2,6 +2,7 @@
 import * as fs from "fs";
 import helper from "node-red-node-test-helper";
 import * as path from "path";
+import { AnthropicStandIn } from "./anthropic-standin";
 
 export const KEY = "sk-ant-test-SECRET-KEY-0123456789";
 
@@ -35,13 +36,38 @@ function withCatalog(init: (RED: any) => unknown): (RED: any) => unknown {
 
 export const claudeConfig = withCatalog(require("../../nodes/claude-config"));
 export const claudeConversation = withCatalog(require("../../nodes/claude-conversation"));
-export const ALL_NODES = [claudeConfig, claudeConversation];
+export const claudeTool = withCatalog(require("../../nodes/claude-tool"));
+export const claudeToolResult = withCatalog(require("../../nodes/claude-tool-result"));
+export const claudeGenerateData = withCatalog(require("../../nodes/claude-generate-data"));
+export const ALL_NODES = [claudeConfig, claudeConversation, claudeTool, claudeToolResult, claudeGenerateData];
 
 export function account(url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { id: "account", type: "claude-config", name: "test account", baseUrl: url, model: "claude-haiku-4-5", maxTokens: 3000, retries: 0, ...extra };
 }
 
 export { helper };
+
+/**
+ * Mocha hooks for a suite of flows against the Anthropic stand-in: the helper's server for the
+ * suite, a fresh stand-in per test, and flows unloaded after each. Returns the current stand-in.
+ */
+export function useStandIn(): () => AnthropicStandIn {
+  let api: AnthropicStandIn;
+  before((done) => {
+    helper.startServer(done);
+  });
+  after((done) => {
+    helper.stopServer(done);
+  });
+  beforeEach(async () => {
+    api = await new AnthropicStandIn().start();
+  });
+  afterEach(async () => {
+    await helper.unload();
+    await api.stop();
+  });
+  return () => api;
+}
 
 /** Resolves with the next message a helper node receives. */
 export function nextMessage(node: any, timeoutMs = 10_000): Promise<any> {

@@ -1,0 +1,136 @@
+// "Claude tool": a tool Claude may call. Each call leaves the node as a message (like `http in`)
+// and waits for a "Claude tool result" node to answer it. A conversation node finds this node and
+// uses it as a ToolProvider. A thin adapter: the rules live in lib/.
+import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
+import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
+import { actionPayload, actionSchema, checkAllowList, checkCall, normaliseList, type ActionInput, type AllowList, type Problem } from "./lib/ha-action";
+import { callKey, toolMessage, type Settled } from "./lib/tool-calls";
+import type { ToolAnswer } from "./lib/tool-result";
+import { compileSchema, errorsText, SchemaError, type CompiledSchema } from "./lib/json-schema";
+import { toolInputSchema } from "./lib/tool-schema";
+import { errorOutcome, TOOL_NAME, type CallOrigin, type ToolProvider } from "./lib/tools";
+import type { ToolOutcome } from "./lib/turn";
+import { ClaudeNodeError } from "./lib/errors";
+import { t } from "./runtime/messages";
+import { pendingToolCalls } from "./runtime/tool-registry";
+
+interface ToolDef extends NodeDef {
+  description?: string;
+  mode?: "plain" | "ha";
+  schema?: string;
+  timeout?: string | number;
+  actions?: string[] | string;
+  entities?: string[] | string;
+}
+
+const DEFAULT_TIMEOUT_S = 30;
+const EMPTY_SCHEMA = { type: "object", properties: {} };
+
+function seconds(value: unknown): number {
+  const n = Number(value);
+  return value !== "" && value !== undefined && Number.isFinite(n) && n > 0 ? n : DEFAULT_TIMEOUT_S;
+}
+
+export = function (RED: NodeAPI) {
+  const text = (p: Problem) => t(RED, p.key, p.params);
+
+  function ClaudeTool(this: Node, def: ToolDef) {
+    RED.nodes.createNode(this, def);
+    const node = this;
+    const name = String(def.name ?? "").trim();
+    const mode = def.mode === "ha" ? "ha" : "plain";
+    const timeoutS = seconds(def.timeout);
+    const allow: AllowList = { actions: normaliseList(def.actions), entities: normaliseList(def.entities) };
+
+    let definition: Tool;
+    let validator: CompiledSchema;
+    try {
+      if (!TOOL_NAME.test(name)) throw new ClaudeNodeError("errors.tool-bad-name", { name });
+      let schema;
+      let description = String(def.description ?? "").trim();
+      if (mode === "ha") {
+        const problems = checkAllowList(allow);
+        if (problems.length) throw new ClaudeNodeError("errors.ha-bad-settings", { detail: problems.map(text).join(" ") });
+        schema = actionSchema(allow, {
+          action: t(RED, "tool.ha-action"),
+          entity_id: t(RED, "tool.ha-entity", { entities: allow.entities.join(", ") }),
+          data: t(RED, "tool.ha-data"),
+        });
+        description = [description || t(RED, "tool.ha-description"), t(RED, "tool.ha-allowed", { actions: allow.actions.join(", "), entities: allow.entities.join(", ") })].join("\n");
+      } else {
+        schema = String(def.schema ?? "").trim() ? def.schema : EMPTY_SCHEMA;
+      }
+      validator = compileSchema(schema);
+      schema = validator.schema;
+      definition = { name, input_schema: toolInputSchema(schema), ...(description ? { description } : {}) };
+    } catch (err) {
+      const message =
+        err instanceof ClaudeNodeError ? t(RED, err.key, err.params) : err instanceof SchemaError ? t(RED, "errors.tool-bad-schema", { detail: err.message }) : String(err);
+      node.status({ fill: "red", shape: "ring", text: t(RED, "status.tool-broken") });
+      node.error(t(RED, "errors.tool-not-offered", { name: name || node.id, detail: message }));
+      // Without the provider methods no conversation offers this tool to Claude.
+      return;
+    }
+
+    function showStatus(last?: Settled<ToolAnswer>["kind"] | "rejected") {
+      const waiting = pendingToolCalls.countFor(node.id);
+      if (waiting) return node.status({ fill: "blue", shape: "dot", text: t(RED, "status.tool-waiting", { count: waiting }) });
+      if (last === "answered") node.status({ fill: "green", shape: "dot", text: t(RED, "status.tool-answered") });
+      else if (last === "timeout") node.status({ fill: "red", shape: "ring", text: t(RED, "status.tool-timeout") });
+      else if (last === "rejected") node.status({ fill: "yellow", shape: "ring", text: t(RED, "status.tool-rejected") });
+      else node.status({});
+    }
+
+    /** Checks a call; the problems go back to Claude and the flow never sees the call. */
+    function problemsWith(input: unknown): string[] {
+      if (mode === "ha") {
+        const denied = checkCall(input, allow);
+        if (denied.length) return denied.map(text);
+      }
+      const errors = validator.validate(input);
+      return errors.length ? [errorsText(errors)] : [];
+    }
+
+    async function invoke(call: ToolUseBlock, origin: CallOrigin, signal?: AbortSignal): Promise<ToolOutcome> {
+      const problems = problemsWith(call.input);
+      if (problems.length) {
+        showStatus("rejected");
+        return errorOutcome(call, t(RED, "errors.tool-input-invalid", { name, detail: problems.join("; ") }));
+      }
+      const payload = mode === "ha" ? actionPayload(call.input as ActionInput) : call.input;
+      const key = callKey(origin.conversationId, call.id);
+      const waiting = pendingToolCalls.wait(key, { owner: node.id, timeoutMs: timeoutS * 1000, signal });
+      const msg = toolMessage(origin.msg, payload, { name, id: call.id, conversation_id: origin.conversationId }, (value) => RED.util.cloneMessage(value as NodeMessage) as typeof value);
+      showStatus();
+      node.send(msg as NodeMessage);
+      const settled = await waiting;
+      showStatus(settled.kind);
+      switch (settled.kind) {
+        case "answered": {
+          const { content, isError, summary } = settled.value;
+          return {
+            block: { type: "tool_result", tool_use_id: call.id, content, ...(isError ? { is_error: true } : {}) },
+            record: { id: call.id, name: call.name, input: call.input, result: summary, is_error: isError },
+          };
+        }
+        case "timeout":
+          return errorOutcome(call, t(RED, "errors.tool-timeout", { name, seconds: timeoutS }));
+        case "duplicate":
+          return errorOutcome(call, t(RED, "errors.tool-duplicate-call", { id: call.id }));
+        default:
+          return errorOutcome(call, t(RED, "errors.tool-stopped", { name }));
+      }
+    }
+
+    const provider: ToolProvider = { toolName: name, definition: () => definition, invoke };
+    Object.assign(node, provider);
+
+    node.on("close", (done: () => void) => {
+      // Calls still waiting end now: their conversation gets an error result, no timer stays behind.
+      pendingToolCalls.cancelOwner(node.id);
+      done();
+    });
+  }
+
+  RED.nodes.registerType("claude-tool", ClaudeTool as any);
+};

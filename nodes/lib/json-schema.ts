@@ -1,0 +1,95 @@
+// User-written JSON Schemas, checked with ajv: compile once (a broken schema is an error that says
+// why), validate values, and turn ajv's errors into text a person (or Claude) can act on.
+// Formats (date-time, email, uri, ...) come from ajv-formats.
+import Ajv, { type ErrorObject, type Options, type ValidateFunction } from "ajv";
+import Ajv2019 from "ajv/dist/2019";
+import Ajv2020 from "ajv/dist/2020";
+import addFormats from "ajv-formats";
+
+export type { ErrorObject };
+
+/** A schema that cannot be used; `message` says why, in ajv's words. */
+export class SchemaError extends Error {}
+
+export interface CompiledSchema {
+  /** The schema as the user wrote it. */
+  readonly schema: Record<string, unknown>;
+  /** ajv's errors for the value; empty when it is valid. */
+  validate(value: unknown): ErrorObject[];
+}
+
+const OPTIONS: Options = {
+  allErrors: true,
+  // Unknown keywords and formats are mistakes worth reporting (a misspelt "maximun" would
+  // otherwise check nothing); type and tuple hints stay quiet.
+  strict: true,
+  strictTypes: false,
+  strictTuples: false,
+  strictRequired: false,
+  // Each schema gets its own instance, so a user's $id never clashes with another schema's.
+  addUsedSchema: false,
+  logger: false,
+};
+
+function ajvFor(schema: Record<string, unknown>): Ajv {
+  const dialect = String(schema.$schema ?? "");
+  const ajv = dialect.includes("2020-12") ? new Ajv2020(OPTIONS) : dialect.includes("2019-09") ? new Ajv2019(OPTIONS) : new Ajv(OPTIONS);
+  addFormats(ajv);
+  return ajv;
+}
+
+/** Parses JSON text if needed; the schema must be a JSON object. */
+export function schemaObject(value: unknown): Record<string, unknown> {
+  let schema = value;
+  if (typeof value === "string") {
+    try {
+      schema = JSON.parse(value);
+    } catch (err) {
+      throw new SchemaError(`not valid JSON (${(err as Error).message})`);
+    }
+  }
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw new SchemaError("a JSON Schema must be an object");
+  return schema as Record<string, unknown>;
+}
+
+/** Recently compiled schemas by their JSON text: a flow that sends the same msg.schema compiles it once. */
+const recent = new Map<string, CompiledSchema>();
+const RECENT_MAX = 32;
+
+/** Compiles a schema (object or JSON text); throws SchemaError saying what is wrong with it. */
+export function compileSchema(value: unknown): CompiledSchema {
+  const schema = schemaObject(value);
+  const key = JSON.stringify(schema);
+  const known = recent.get(key);
+  if (known) return known;
+  const compiled = compile(schema);
+  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
+  recent.set(key, compiled);
+  return compiled;
+}
+
+function compile(schema: Record<string, unknown>): CompiledSchema {
+  let check: ValidateFunction;
+  try {
+    check = ajvFor(schema).compile(schema);
+  } catch (err) {
+    throw new SchemaError((err as Error).message);
+  }
+  return {
+    schema,
+    validate(data: unknown): ErrorObject[] {
+      return check(data) ? [] : [...(check.errors ?? [])];
+    },
+  };
+}
+
+/** One line per error: where in the value, and what is wrong there. */
+export function errorsText(errors: ErrorObject[]): string {
+  return errors.map(errorLine).join("; ");
+}
+
+function errorLine(error: ErrorObject): string {
+  const where = error.instancePath || "(root)";
+  const extra = error.keyword === "additionalProperties" ? ` ("${(error.params as any).additionalProperty}")` : "";
+  return `${where} ${error.message ?? error.keyword}${extra}`;
+}
