@@ -3,7 +3,7 @@
 import assert from "assert";
 import type { AnthropicStandIn } from "./support/anthropic-standin";
 import { loadChat, say, type ChatNodes } from "./support/chat";
-import { helper, nextError, useStandIn } from "./support/nodes";
+import { ALL_NODES, KEY, account, helper, nextError, useStandIn } from "./support/nodes";
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
@@ -169,6 +169,49 @@ describe("bad input", function () {
       assert.match(text, new RegExp(`msg\\.${field} has a value the node cannot use`));
     }
     assert.strictEqual(api.messageRequests.length, 0);
+  });
+
+  it("sends tool results of any shape back as a valid tool_result, and the turn goes on", async () => {
+    await helper.unload();
+    await helper.load(
+      ALL_NODES,
+      [
+        { id: "tab", type: "tab", label: "tools" },
+        account(api.url),
+        { id: "chat", type: "claude-conversation", z: "tab", config: "account", wires: [["out"]] },
+        { id: "out", type: "helper", z: "tab" },
+        { id: "probe-tool", type: "claude-tool", z: "tab", name: "probe", mode: "plain", timeout: 10, wires: [["calls"]] },
+        { id: "calls", type: "helper", z: "tab" },
+        { id: "result", type: "claude-tool-result", z: "tab" },
+      ],
+      { account: { apiKey: KEY } },
+    );
+    nodes = { chat: helper.getNode("chat"), out: helper.getNode("out") };
+    const results: Array<[string, unknown, boolean]> = [
+      ["a circular object", circular(), true],
+      ["a BigInt", BigInt(7), true],
+      ["undefined", undefined, false],
+      ["an empty string", "", false],
+      ["whitespace", " \n ", false],
+      ["a function", () => 1, false],
+      ["random bytes", Buffer.from([0xde, 0xad, 0xbe, 0xef, 0x00, 0xff]), false],
+      ["a huge string", "z".repeat(3 * 1024 * 1024), false],
+      ["a deep object", JSON.parse("[".repeat(500) + "]".repeat(500)), false],
+    ];
+    let current: unknown;
+    helper.getNode("calls").on("input", (msg: any) => helper.getNode("result").receive({ ...msg, payload: current }));
+    for (const [name, value, isError] of results) {
+      current = value;
+      api.reply({ content: [{ type: "tool_use", id: "toolu_1", name: "probe", input: {} }] }, { content: [{ type: "text", text: "ok" }] });
+      const answer = await say(nodes, { payload: `try ${name}` });
+      assert.strictEqual(answer.payload, "ok", `${name}: the turn finished`);
+      const sent = api.messageRequests[api.messageRequests.length - 1].body.messages;
+      const [block] = sent[sent.length - 1].content;
+      assert.strictEqual(block.type, "tool_result");
+      assert.strictEqual(block.is_error === true, isError, `${name}: is_error in ${JSON.stringify(block).slice(0, 300)}`);
+      const text = typeof block.content === "string" ? block.content : JSON.stringify(block.content);
+      assert.ok(text.trim().length > 0 && text.length < 200_000, `${name}: a non-blank result of bounded size`);
+    }
   });
 
   async function helperReload(conversation: Record<string, unknown>) {
