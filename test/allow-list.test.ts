@@ -8,7 +8,7 @@ import fs from "fs";
 import os from "os";
 import path from "path";
 import type { AnthropicStandIn } from "./support/anthropic-standin";
-import { homeAssistantNodes, serverConfigNode, serverCredentials, waitForHomeAssistant } from "./support/home-assistant-nodes";
+import { actionNodeConfig, homeAssistantNodes, serverConfigNode, serverCredentials, waitForHomeAssistant } from "./support/home-assistant-nodes";
 import { HomeAssistantStandIn } from "./support/home-assistant-standin";
 import { ALL_NODES, KEY, account, helper, nextMessage, useStandIn } from "./support/nodes";
 
@@ -96,27 +96,7 @@ describe("tool allow lists under attack", function () {
         wires: [["action", "left-tool"]],
       },
       { id: "left-tool", type: "helper", z: "tab" },
-      {
-        id: "action",
-        type: "api-call-service",
-        z: "tab",
-        server: SERVER,
-        version: 7,
-        action: "",
-        floorId: [],
-        areaId: [],
-        deviceId: [],
-        entityId: [],
-        labelId: [],
-        data: "",
-        dataType: "jsonata",
-        mergeContext: "",
-        mustacheAltTags: false,
-        outputProperties: [],
-        queue: "none",
-        blockInputOverrides: false,
-        wires: [["result"]],
-      },
+      { ...actionNodeConfig(SERVER, { outputProperties: [], wires: [["result"]] }), z: "tab" },
       { id: "notes", type: "claude-tool", z: "tab", name: "read_notes", mode: "plain", timeout: 10, wires: [["notes-out"]] },
       { id: "notes-out", type: "helper", z: "tab" },
       { id: "result", type: "claude-tool-result", z: "tab" },
