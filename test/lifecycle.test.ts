@@ -49,6 +49,23 @@ describe("redeploy and stop", function () {
     assert.deepStrictEqual(seen, { outputs: [], errors: [] }, "no late message and no error for a redeploy");
   });
 
+  it("ends a model lookup in flight on redeploy", async () => {
+    const timers = trackPackageTimers();
+    const nodes = await loadChat(api);
+    const seen = watch(nodes);
+    api.modelsDelayMs = 60_000;
+    nodes.chat.receive({ payload: "Hi", conversation_id: "c1" });
+    const [lookup] = await api.whenRequests(1, (r) => r.path.startsWith("/v1/models/"));
+    await helper.unload();
+    await settle();
+    timers.stop();
+    // Checked before waiting for the connection to close: a lookup left running keeps its timeout armed.
+    assert.deepStrictEqual(timers.live(), [], "timers left behind");
+    assert.strictEqual(await lookup.settled, "aborted", "the lookup's connection was closed");
+    assert.strictEqual(api.messageRequests.length, 0, "the turn was never sent");
+    assert.deepStrictEqual(seen, { outputs: [], errors: [] });
+  });
+
   it("ends turns waiting for a request slot on stop, without sending them", async () => {
     const nodes = await loadChat(api, {}, { maxConcurrent: 1 });
     const seen = watch(nodes);

@@ -33,6 +33,7 @@ export interface StreamHooks {
 }
 
 const FACTS_RETRY_MS = 5 * 60_000;
+const MAX_FACTS = 50;
 /** Pause before sending again after an `error` event inside a stream (the SDK retries only HTTP errors). */
 const STREAM_RETRY_DELAY_MS = 500;
 
@@ -48,6 +49,8 @@ export class Account {
   private readonly facts = new Map<string, { at: number; value: Promise<ModelFacts> }>();
   private readonly slots: Semaphore;
   private closed = false;
+  /** Ends the account's other requests (model lookups) on close. */
+  private readonly closing = new AbortController();
   readonly guard: CostGuard;
 
   constructor(private readonly settings: AccountSettings) {
@@ -147,26 +150,29 @@ export class Account {
   modelFacts(model: string): Promise<ModelFacts> {
     const cached = this.facts.get(model);
     if (cached && Date.now() - cached.at < FACTS_RETRY_MS) return cached.value;
-    const value = this.client.models.retrieve(model, {}, { maxRetries: 0, timeout: 10_000 }).then(
+    const value = this.client.models.retrieve(model, {}, { maxRetries: 0, timeout: 10_000, signal: this.closing.signal }).then(
       (info) => ({ capabilities: info.capabilities }),
       () => {
         // Unknown: ask again later rather than on every message.
         return undefined;
       },
     );
+    // msg.model can be anything a flow sends: remember a bounded number of models, oldest out first.
+    if (!this.facts.has(model) && this.facts.size >= MAX_FACTS) this.facts.delete(this.facts.keys().next().value as string);
     this.facts.set(model, { at: Date.now(), value });
     return value;
   }
 
   async listModels(): Promise<ModelInfo[]> {
     const models: ModelInfo[] = [];
-    for await (const model of this.client.models.list({ limit: 100 }, { maxRetries: 0, timeout: 15_000 })) models.push(model);
+    for await (const model of this.client.models.list({ limit: 100 }, { maxRetries: 0, timeout: 15_000, signal: this.closing.signal })) models.push(model);
     return models;
   }
 
   /** Ends every request in flight; the account takes no new ones. */
   close(): void {
     this.closed = true;
+    this.closing.abort();
     for (const controller of this.inFlight) controller.abort();
     this.inFlight.clear();
   }

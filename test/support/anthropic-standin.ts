@@ -59,6 +59,10 @@ export const DEFAULT_MODELS: ModelEntry[] = [
 
 let requestCounter = 0;
 
+export function isMessageRequest(r: RecordedRequest): boolean {
+  return r.method === "POST" && r.path === "/v1/messages";
+}
+
 export class AnthropicStandIn {
   readonly requests: RecordedRequest[] = [];
   models: ModelEntry[] = DEFAULT_MODELS;
@@ -72,6 +76,8 @@ export class AnthropicStandIn {
   /** Message requests being answered right now, and the most there ever were at once. */
   active = 0;
   peakActive = 0;
+  /** Delay of the models endpoint's answers. */
+  modelsDelayMs = 0;
   /** Larger request bodies get the API's 413 request_too_large (its limit is 32 MB). */
   maxBodyBytes = 32 * 1024 * 1024;
 
@@ -82,7 +88,7 @@ export class AnthropicStandIn {
 
   /** Message requests only (POST /v1/messages). */
   get messageRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === "POST" && r.path === "/v1/messages");
+    return this.requests.filter(isMessageRequest);
   }
 
   async start(): Promise<this> {
@@ -112,12 +118,16 @@ export class AnthropicStandIn {
     this.peakActive = this.active;
   }
 
-  /** Resolves once `count` message requests have arrived (they are recorded before they are answered). */
-  whenRequests(count: number): Promise<RecordedRequest[]> {
+  /**
+   * Resolves once `count` requests that `which` picks (by default message requests) have arrived;
+   * they are recorded before they are answered.
+   */
+  whenRequests(count: number, which: (r: RecordedRequest) => boolean = isMessageRequest): Promise<RecordedRequest[]> {
     return new Promise((resolve) => {
       const check = () => {
-        if (this.messageRequests.length < count) return false;
-        resolve(this.messageRequests);
+        const found = this.requests.filter(which);
+        if (found.length < count) return false;
+        resolve(found);
         return true;
       };
       if (!check()) this.waiters.push(check);
@@ -156,6 +166,8 @@ export class AnthropicStandIn {
     const requestId = `req_standin_${++requestCounter}`;
     res.setHeader("request-id", requestId);
 
+    if (req.method === "GET" && url.pathname.startsWith("/v1/models") && this.modelsDelayMs) await this.sleep(this.modelsDelayMs);
+    if (res.destroyed) return;
     if (req.method === "GET" && url.pathname === "/v1/models") return this.listModels(res);
     if (req.method === "GET" && url.pathname.startsWith("/v1/models/")) {
       const model = this.models.find((m) => m.id === decodeURIComponent(url.pathname.slice("/v1/models/".length)));
