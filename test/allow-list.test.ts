@@ -4,11 +4,8 @@
 // behind the tool and a stand-in Home Assistant records every call_service: only the allowed calls
 // may ever arrive there, and Claude is told why each other one was refused.
 import assert from "assert";
-import fs from "fs";
-import os from "os";
-import path from "path";
 import type { AnthropicStandIn } from "./support/anthropic-standin";
-import { actionNodeConfig, homeAssistantNodes, serverConfigNode, serverCredentials, waitForHomeAssistant } from "./support/home-assistant-nodes";
+import { actionNodeConfig, homeAssistantNodes, serverConfigNode, serverCredentials, useHomeAssistantUserDir, waitForHomeAssistant } from "./support/home-assistant-nodes";
 import { HomeAssistantStandIn } from "./support/home-assistant-standin";
 import { ALL_NODES, KEY, account, helper, nextMessage, useStandIn } from "./support/nodes";
 
@@ -57,13 +54,7 @@ const ALLOWED: Array<Record<string, unknown>> = [
 
 describe("tool allow lists under attack", function () {
   this.timeout(30_000);
-  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "nrc-allow-list-"));
-  // The Home Assistant package keeps a small database in the user directory.
-  before(() => helper.init(require.resolve("node-red"), { userDir }));
-  after(() => {
-    helper.init(require.resolve("node-red"));
-    fs.rmSync(userDir, { recursive: true, force: true });
-  });
+  useHomeAssistantUserDir();
   const standIn = useStandIn();
   let api: AnthropicStandIn;
   let home: HomeAssistantStandIn;

@@ -1,11 +1,8 @@
 // The stand-in is only useful if the real Home Assistant nodes accept it, so these tests run
 // node-red-contrib-home-assistant-websocket's own nodes against it in the Node-RED runtime.
 import assert from "assert";
-import fs from "fs";
-import os from "os";
-import path from "path";
 import { WebSocket } from "ws";
-import { actionNodeConfig, homeAssistantNodes, serverConfigNode, serverCredentials, waitForHomeAssistant } from "./support/home-assistant-nodes";
+import { actionNodeConfig, homeAssistantNodes, serverConfigNode, serverCredentials, useHomeAssistantUserDir, waitForHomeAssistant } from "./support/home-assistant-nodes";
 import { HassEntity, HomeAssistantStandIn } from "./support/home-assistant-standin";
 
 interface SpyCall {
@@ -23,7 +20,6 @@ interface TestNode {
 }
 
 interface TestHelper {
-  init(runtimePath: string, userSettings?: Record<string, unknown>): void;
   startServer(done: () => void): void;
   stopServer(done: () => void): void;
   load(nodes: unknown, flow: unknown[], credentials?: Record<string, unknown>): Promise<void>;
@@ -96,14 +92,10 @@ async function firstError(node: TestNode, timeoutMs = 3000): Promise<string> {
 }
 
 describe("Home Assistant stand-in with the real Home Assistant nodes", function () {
-  let userDir: string;
   let standin: HomeAssistantStandIn;
 
+  useHomeAssistantUserDir();
   before(function (done) {
-    // The HA package keeps a small JSON database in the user directory; without one, loading its
-    // nodes fails (ENOENT on 'undefined/node-red-contrib-home-assistant-websocket.json').
-    userDir = fs.mkdtempSync(path.join(os.tmpdir(), "nr-ha-standin-"));
-    helper.init(require.resolve("node-red"), { userDir });
     helper.startServer(done);
   });
 
@@ -119,10 +111,7 @@ describe("Home Assistant stand-in with the real Home Assistant nodes", function 
   });
 
   after(function (done) {
-    helper.stopServer(() => {
-      fs.rmSync(userDir, { recursive: true, force: true });
-      done();
-    });
+    helper.stopServer(done);
   });
 
   async function load(flow: unknown[]): Promise<void> {

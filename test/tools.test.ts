@@ -1,6 +1,6 @@
 import assert from "assert";
 import { pendingToolCalls } from "../nodes/runtime/tool-registry";
-import { AnthropicStandIn } from "./support/anthropic-standin";
+import { AnthropicStandIn, toolResults } from "./support/anthropic-standin";
 import { ALL_NODES, KEY, account, collect, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
 
 const WEATHER_SCHEMA = JSON.stringify({
@@ -12,13 +12,6 @@ const WEATHER_SCHEMA = JSON.stringify({
 
 function toolUse(id: string, name: string, input: unknown) {
   return { type: "tool_use", id, name, input };
-}
-
-/** The tool_result blocks of the last user message of a request. */
-function toolResults(body: any): any[] {
-  const last = body.messages[body.messages.length - 1];
-  assert.strictEqual(last.role, "user");
-  return last.content.filter((b: any) => b.type === "tool_result");
 }
 
 /** A flow: conversation → out; each tool → its own helper; one tool result node. */

@@ -313,6 +313,13 @@ export function lastUserText(body: any): string {
   return "";
 }
 
+/** The tool_result blocks of a request's last message, which must be the user's. */
+export function toolResults(body: any): any[] {
+  const last = body?.messages?.[body.messages.length - 1];
+  if (last?.role !== "user") throw new Error(`the last message is not the user's: ${JSON.stringify(last)}`);
+  return last.content.filter((b: any) => b.type === "tool_result");
+}
+
 let messageCounter = 0;
 
 function buildMessage(reply: Reply, body: any): any {

@@ -1,5 +1,8 @@
 // Loading the real node-red-contrib-home-assistant-websocket nodes into node-red-node-test-helper,
 // and knowing when they are connected to a (stand-in) Home Assistant.
+import fs from "fs";
+import helper from "node-red-node-test-helper";
+import os from "os";
 import path from "path";
 import type { HomeAssistantStandIn } from "./home-assistant-standin";
 
@@ -128,5 +131,23 @@ export function waitForHomeAssistant(serverId: string, timeoutMs = 5000): Promis
       setTimeout(poll, 20);
     };
     poll();
+  });
+}
+
+/**
+ * Mocha hooks giving the suite's Node-RED a temporary user directory. The HA package keeps a small
+ * JSON database there; without one, loading its nodes fails (ENOENT on
+ * 'undefined/node-red-contrib-home-assistant-websocket.json'). The test helper is one object shared
+ * by every test file, so the default settings come back after the suite.
+ */
+export function useHomeAssistantUserDir(): void {
+  let userDir: string;
+  before(function () {
+    userDir = fs.mkdtempSync(path.join(os.tmpdir(), "nr-ha-"));
+    helper.init(require.resolve("node-red"), { userDir });
+  });
+  after(function () {
+    helper.init(require.resolve("node-red"));
+    fs.rmSync(userDir, { recursive: true, force: true });
   });
 }
