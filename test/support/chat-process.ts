@@ -61,12 +61,12 @@ export async function flowsStarted(nr: NodeRedProcess, count = 0, timeoutMs = 20
   }
 }
 
-/** Replaces the running flows through the admin API, as the editor's Deploy button does, and waits until they run. */
-export async function deploy(nr: NodeRedProcess, flows: unknown[]): Promise<void> {
+/** Replaces the running flows through the admin API, as the editor's Deploy button does (as the user of `token`), and waits until they run. */
+export async function deploy(nr: NodeRedProcess, flows: unknown[], token?: string): Promise<void> {
   const before = started(nr);
   const res = await fetch(`${nr.url}/flows`, {
     method: "POST",
-    headers: { "content-type": "application/json", "node-red-deployment-type": "full" },
+    headers: { "content-type": "application/json", "node-red-deployment-type": "full", ...(token ? { authorization: `Bearer ${token}` } : {}) },
     body: JSON.stringify(flows),
   });
   if (!res.ok) throw new Error(`deploy failed: ${res.status} ${await res.text()}`);
