@@ -39,9 +39,9 @@ type Msg = NodeMessage & Record<string, any>;
 const MAX_CONTINUATIONS = 5;
 const SWEEP_MS = 60_000;
 
-function setting(value: unknown, fallback: number): number {
+function setting(value: unknown, fallback: number, whole = true): number {
   const n = Number(value);
-  return value !== "" && value !== undefined && Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
+  return value !== "" && value !== undefined && Number.isFinite(n) && n >= 0 ? (whole ? Math.floor(n) : n) : fallback;
 }
 
 export = function (RED: NodeAPI) {
@@ -50,17 +50,21 @@ export = function (RED: NodeAPI) {
     const node = this;
     const queue = new KeyedQueue();
     const lifetime = new AbortController();
-    // Every turn in flight listens to it: hundreds at once are normal, not a leak.
+    // Every request in flight listens for the node closing; many at once are normal, not a leak.
     setMaxListeners(0, lifetime.signal);
+    // Fractions of a minute are kept (0.5 is 30 seconds, not "never").
+    const idleMinutes = setting(def.idleMinutes, 30, false);
     const memory = new ConversationMemory(node.context() as unknown as ContextLike, {
       store: def.store || undefined,
-      idleMinutes: setting(def.idleMinutes, 30),
+      idleMinutes,
       maxMessages: setting(def.maxMessages, 40),
     });
     const maxRounds = setting(def.maxRounds, 10) || 10;
     checkTemplate(RED, node, def.instructions ?? "");
 
-    const sweeper = setInterval(() => memory.sweep().catch(() => undefined), SWEEP_MS);
+    // Every minute, or as often as the idle time when that is shorter (at most once a second).
+    const sweepMs = idleMinutes > 0 ? Math.max(1000, Math.min(SWEEP_MS, idleMinutes * 60_000)) : SWEEP_MS;
+    const sweeper = setInterval(() => memory.sweep().catch(() => undefined), sweepMs);
     sweeper.unref();
 
     /** The tool nodes this conversation may use: by default every tool node on its own tab. */
@@ -113,7 +117,7 @@ export = function (RED: NodeAPI) {
       });
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
       if (lifetime.signal.aborted) throw new ClaudeNodeError("errors.aborted", {}, "aborted");
-      await memory.save(id, [...history, ...result.added], options.model);
+      await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation");
       return result;
     }
 

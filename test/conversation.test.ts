@@ -338,4 +338,21 @@ describe("claude-conversation", function () {
     assert.strictEqual(late, false);
     assert.deepStrictEqual(errors, [], "a redeploy is not an error");
   });
+
+  it("runs 30 conversations at once without a MaxListenersExceededWarning", async () => {
+    const warnings: Error[] = [];
+    const onWarning = (w: Error) => warnings.push(w);
+    process.on("warning", onWarning);
+    try {
+      const nodes = await load(api);
+      api.fallback = () => ({ content: [{ type: "text", text: "ok" }], delayMs: 100 });
+      const answers = collect(nodes.out, 30);
+      for (let i = 0; i < 30; i++) nodes.chat.receive({ payload: "hi", conversation_id: `c${i}` });
+      assert.strictEqual((await answers).length, 30);
+      await new Promise((r) => setImmediate(r));
+      assert.deepStrictEqual(warnings.filter((w) => w.name === "MaxListenersExceededWarning").map((w) => w.message), []);
+    } finally {
+      process.off("warning", onWarning);
+    }
+  });
 });

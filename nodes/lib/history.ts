@@ -15,14 +15,15 @@ export function startsTurn(message: MessageParam): boolean {
 
 /**
  * Keeps at most `maxMessages` messages by dropping whole turns from the start, so the history never
- * begins with an assistant message or a tool result without its tool_use. The last turn is kept
- * whole even if it alone is longer.
+ * begins with an assistant message or a tool result without its tool_use. Once over the cap it keeps
+ * at most `keep` (default: the cap). The last turn is kept whole even if it alone is longer.
  */
-export function trimHistory(messages: MessageParam[], maxMessages: number): MessageParam[] {
+export function trimHistory(messages: MessageParam[], maxMessages: number, keep = maxMessages): MessageParam[] {
   if (maxMessages <= 0 || messages.length <= maxMessages) return messages;
+  const limit = Math.min(keep, maxMessages);
   const starts = messages.map((m, i) => (startsTurn(m) ? i : -1)).filter((i) => i >= 0);
   for (const start of starts) {
-    if (messages.length - start <= maxMessages) return messages.slice(start);
+    if (messages.length - start <= limit) return messages.slice(start);
   }
   return starts.length ? messages.slice(starts[starts.length - 1]) : [];
 }

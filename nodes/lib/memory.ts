@@ -77,8 +77,15 @@ export class ConversationMemory {
     return { messages: trimHistory(record.messages, this.settings.maxMessages), model: typeof record.model === "string" ? record.model : undefined };
   }
 
-  async save(id: string, messages: MessageParam[], model?: string): Promise<void> {
-    const record: StoredConversation = { messages: trimHistory(messages, this.settings.maxMessages), model, updated: this.now() };
+  /**
+   * Stores a conversation, trimmed to the cap. `cached`: the requests cache the whole conversation.
+   * Then a full history is trimmed to half the cap at once, because dropping the oldest turn every
+   * turn changes the start of the prompt every turn, and the whole history is written to the cache
+   * again each time (1.25× the input price) instead of read from it (0.1×).
+   */
+  async save(id: string, messages: MessageParam[], model?: string, cached = false): Promise<void> {
+    const max = this.settings.maxMessages;
+    const record: StoredConversation = { messages: trimHistory(messages, max, cached ? Math.ceil(max / 2) : max), model, updated: this.now() };
     await this.set(contextKey(id), record);
   }
 

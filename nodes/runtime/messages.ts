@@ -6,8 +6,27 @@ import { describeError, redact } from "../lib/errors";
 /** Every runtime message lives in the account node's catalog, so all nodes share one set. */
 const NAMESPACE = "node-red-contrib-claude/claude-config";
 
+const MARK = "\u0001";
+/** Catalog texts per runtime, by key and parameter names, with a marker where each value goes. */
+const templates = new WeakMap<object, Map<string, string>>();
+
+/**
+ * A runtime message from the catalog. Node-RED's lookup costs tens of microseconds (far more with a
+ * `count`, which makes it resolve plural forms), and statuses are set several times a turn, so each
+ * text is looked up once, with markers for its values, and filled in here. The catalog's texts are
+ * therefore plain: no plural forms (write "call(s)").
+ */
 export function t(RED: NodeAPI, key: string, params: Record<string, unknown> = {}): string {
-  return RED._(`${NAMESPACE}:${key}`, params as Record<string, string | number>);
+  const names = Object.keys(params);
+  let cache = templates.get(RED);
+  if (!cache) templates.set(RED, (cache = new Map()));
+  const cacheKey = [key, ...names].join(MARK);
+  let template = cache.get(cacheKey);
+  if (template === undefined) {
+    template = RED._(`${NAMESPACE}:${key}`, Object.fromEntries(names.map((name) => [name, MARK + name + MARK])));
+    cache.set(cacheKey, template);
+  }
+  return names.length ? template.replace(/\u0001(\w+)\u0001/g, (_m, name) => String(params[name] ?? "")) : template;
 }
 
 /** RED.util.evaluateNodeProperty as a promise (flow and global may need an async store). */

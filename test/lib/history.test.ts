@@ -23,6 +23,13 @@ describe("history", () => {
     assert.deepStrictEqual(trimHistory(history, 0), history, "0 keeps everything");
   });
 
+  it("once over the cap, keeps at most `keep` messages", () => {
+    const history = [user("1"), assistant("a1"), user("2"), assistant("a2"), user("3"), assistant("a3")];
+    assert.deepStrictEqual(trimHistory(history, 5, 2), history.slice(4));
+    assert.deepStrictEqual(trimHistory(history, 6, 2), history, "not over the cap: nothing dropped");
+    assert.deepStrictEqual(trimHistory(history, 4, 10), history.slice(2), "never more than the cap");
+  });
+
   it("keeps the last turn whole even when it alone is longer than the cap", () => {
     const history = [user("1"), assistant("a1"), user("2"), toolCall("t"), toolResult("t"), assistant("a2")];
     assert.deepStrictEqual(trimHistory(history, 2), history.slice(2));

@@ -42,6 +42,15 @@ describe("conversation memory", () => {
     assert.deepStrictEqual((await memory.load("c1")).messages, [...turn(2), ...turn(3)]);
   });
 
+  it("trims a cached conversation to half the cap at once, so its cached start stays valid for several turns", async () => {
+    const memory = new ConversationMemory(memoryContext(), { idleMinutes: 0, maxMessages: 8 });
+    await memory.save("c1", [1, 2, 3, 4, 5].flatMap(turn), undefined, true);
+    assert.deepStrictEqual((await memory.load("c1")).messages, [...turn(4), ...turn(5)]);
+    // Below the cap nothing is dropped: the next turns only add to the end.
+    await memory.save("c1", [4, 5, 6, 7].flatMap(turn), undefined, true);
+    assert.deepStrictEqual((await memory.load("c1")).messages, [4, 5, 6, 7].flatMap(turn));
+  });
+
   it("forgets conversations idle longer than the limit, on load and on sweep", async () => {
     let now = 1_000_000;
     const context = memoryContext();

@@ -3,6 +3,7 @@
 // Tests script what Claude answers; every request is recorded so tests can assert on it.
 import * as http from "http";
 import type { AddressInfo } from "net";
+import { CacheRuleError, type CacheUsage, type PromptCacheSim } from "./prompt-cache-sim";
 
 export interface RecordedRequest {
   method: string;
@@ -69,6 +70,12 @@ export class AnthropicStandIn {
   /** Answers for the next message requests, used in order; when empty, `fallback` answers. */
   private queue: Responder[] = [];
   fallback: Responder = (req) => ({ content: [{ type: "text", text: `You said: ${lastUserText(req.body)}` }] });
+  /**
+   * Opt-in: when set, message usage reports the input tokens this prompt-cache model says were read,
+   * written and processed plainly (overriding scripted values), and requests with too many cache
+   * markers are refused as the API refuses them.
+   */
+  cacheSimulation?: PromptCacheSim;
   private server = http.createServer((req, res) => this.handle(req, res));
   private sockets = new Set<import("net").Socket>();
   private timers = new Set<NodeJS.Timeout>();
@@ -195,7 +202,17 @@ export class AnthropicStandIn {
     if (reply.status && reply.status >= 400) {
       return sendError(res, reply.status, reply.error ?? { type: "api_error", message: "error" }, requestId, reply.headers);
     }
-    const message = buildMessage(reply, recorded.body);
+    let usage = reply.usage;
+    if (this.cacheSimulation) {
+      // Entries become readable when a response begins, so the cache is consulted after any delay.
+      try {
+        usage = { ...reply.usage, ...flatUsage(this.cacheSimulation.process(recorded.body)) };
+      } catch (err) {
+        if (!(err instanceof CacheRuleError)) throw err;
+        return sendError(res, 400, { type: "invalid_request_error", message: err.message }, requestId);
+      }
+    }
+    const message = buildMessage({ ...reply, usage }, recorded.body);
     if (recorded.body?.stream) return this.stream(res, message, reply, requestId);
     sendJson(res, 200, message, reply.headers);
   }
@@ -250,6 +267,11 @@ function messagesProblem(messages: any[] | undefined): string | undefined {
     if (orphan) return `messages.${i}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${orphan.tool_use_id}`;
   }
   return undefined;
+}
+
+/** The usage numbers a reply carries (the TTL split of cache writes stays in the simulation). */
+function flatUsage({ input_tokens, cache_creation_input_tokens, cache_read_input_tokens }: CacheUsage): Partial<Record<string, number>> {
+  return { input_tokens, cache_creation_input_tokens, cache_read_input_tokens };
 }
 
 function safeParse(text: string): any {
