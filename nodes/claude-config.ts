@@ -4,6 +4,7 @@ import type { NodeAPI, NodeDef } from "node-red";
 import { Account } from "./lib/account";
 import { OptionsError, optionsFromConfig } from "./lib/options";
 import type { ClaudeConfigNode } from "./runtime/account-node";
+import { registerAdminRoutes } from "./runtime/admin-routes";
 import { t } from "./runtime/messages";
 
 interface ClaudeConfigDef extends NodeDef {
@@ -73,4 +74,5 @@ export = function (RED: NodeAPI) {
   RED.nodes.registerType("claude-config", ClaudeConfig as any, {
     credentials: { apiKey: { type: "password" } },
   });
+  registerAdminRoutes(RED);
 };

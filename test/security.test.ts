@@ -72,6 +72,10 @@ describe("the API key stays in the runtime", function () {
     const credentials = await (await fetch(`${nr.url}/credentials/claude-config/chat-account`)).text();
     const settings = await (await fetch(`${nr.url}/settings`)).text();
     const context = await (await fetch(`${nr.url}/context/node/chat-node?store=file`)).text().catch(() => "");
+    const modelsUrl = `${nr.url}/claude-config/chat-account/models`;
+    const listed = await (await fetch(modelsUrl)).text();
+    const tried = await (await fetch(modelsUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ apiKey: "__PWRD__" }) })).text();
+    const refused = await (await fetch(modelsUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ apiKey: "__PWRD__", baseUrl: `${api.url}/echo` }) })).text();
     // The last answer's debug message reaches the websocket after the HTTP answer.
     while (!JSON.stringify(comms.messages).includes("You said: bye")) await new Promise((r) => setTimeout(r, 20));
     comms.close();
@@ -85,6 +89,8 @@ describe("the API key stays in the runtime", function () {
     assert.match(answers.join("\n"), /\[redacted\]/, "an echoed key was redacted");
     assert.ok(nr.output().length > 1000, "the log was captured");
     assert.match(credentials, /"has_apiKey":true/);
+    assert.match(listed + tried, /claude-haiku-4-5/, "the model list endpoints answered");
+    assert.match(refused, /"error"/, "a failing model list answered with an error");
     assert.ok(files[path.join(nr.userDir, "flows_cred.json")], "credentials were saved (encrypted)");
 
     // The template could not put either key into the prompt sent to Claude.
@@ -101,6 +107,7 @@ describe("the API key stays in the runtime", function () {
       "credentials endpoint": credentials,
       "settings endpoint": settings,
       "context endpoint": context,
+      "model list endpoint": listed + tried + refused,
       ...files,
     };
     for (const [where, text] of Object.entries(seen)) {

@@ -49,6 +49,7 @@ export interface ModelEntry {
   adaptive?: boolean;
   enabledThinking?: boolean;
   structured_outputs?: boolean;
+  lifecycle?: "active" | "deprecated" | "retired";
 }
 
 export const DEFAULT_MODELS: ModelEntry[] = [
@@ -67,6 +68,8 @@ export function isMessageRequest(r: RecordedRequest): boolean {
 export class AnthropicStandIn {
   readonly requests: RecordedRequest[] = [];
   models: ModelEntry[] = DEFAULT_MODELS;
+  /** When set, requests whose key is not in this list get the API's 401, as a refused key does. */
+  acceptedKeys?: string[];
   /** Answers for the next message requests, used in order; when empty, `fallback` answers. */
   private queue: Responder[] = [];
   fallback: Responder = (req) => ({ content: [{ type: "text", text: `You said: ${lastUserText(req.body)}` }] });
@@ -172,6 +175,9 @@ export class AnthropicStandIn {
     this.waiters = this.waiters.filter((check) => !check());
     const requestId = `req_standin_${++requestCounter}`;
     res.setHeader("request-id", requestId);
+    if (this.acceptedKeys && !this.acceptedKeys.includes(keyOf(req.headers))) {
+      return sendError(res, 401, { type: "authentication_error", message: "invalid x-api-key" }, requestId);
+    }
 
     if (req.method === "GET" && url.pathname.startsWith("/v1/models") && this.modelsDelayMs) await this.sleep(this.modelsDelayMs);
     if (res.destroyed) return;
@@ -274,6 +280,12 @@ function flatUsage({ input_tokens, cache_creation_input_tokens, cache_read_input
   return { input_tokens, cache_creation_input_tokens, cache_read_input_tokens };
 }
 
+/** The key a request carries: `Authorization: Bearer` (API 2026-10-21) or the older x-api-key header. */
+function keyOf(headers: http.IncomingHttpHeaders): string {
+  const bearer = /^Bearer (.+)$/.exec(String(headers.authorization ?? ""));
+  return bearer ? bearer[1] : String(headers["x-api-key"] ?? "");
+}
+
 function safeParse(text: string): any {
   try {
     return JSON.parse(text);
@@ -302,7 +314,7 @@ function modelInfo(m: ModelEntry): any {
     type: "model",
     display_name: m.display_name ?? m.id,
     created_at: "2026-01-01T00:00:00Z",
-    lifecycle: "active",
+    lifecycle: m.lifecycle ?? "active",
     max_tokens: m.max_tokens ?? 64000,
     max_input_tokens: m.max_input_tokens ?? 200000,
     capabilities: {

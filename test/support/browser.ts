@@ -32,6 +32,8 @@ export interface BrowserSession {
 
 export interface LaunchOptions {
   viewport?: { width: number; height: number };
+  /** The browser's language (navigator.language), e.g. "de-DE"; the editor follows it. */
+  locale?: string;
 }
 
 /** Headless Chromium with a fresh, throw-away profile (Playwright sets --user-data-dir from it). */
@@ -45,6 +47,7 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<BrowserSe
     headless: true,
     args: CHROMIUM_ARGS,
     viewport: opts.viewport ?? { width: 1400, height: 900 },
+    ...(opts.locale ? { locale: opts.locale } : {}),
   });
   const page = context.pages()[0] ?? (await context.newPage());
   return {

@@ -1,0 +1,106 @@
+// The editor's window on the models endpoint: the account dialog lists the models an account can use
+// and what each of them supports. The key stays in the runtime; answers never carry it.
+//
+//   GET  <admin>/claude-config/:id/models   a deployed account, with its own key and base URL
+//                                           (permission claude-config.read)
+//   POST <admin>/claude-config/:id/models   an account as typed in the dialog, deployed or not:
+//                                           body { apiKey?, baseUrl? } (claude-config.write and flows.write)
+//
+// Only callers who may change flows can name a base URL: they could deploy one anyway, while a
+// read-only caller must not be able to send a deployed account's key to a host of their choosing.
+import type { NodeAPI } from "node-red";
+import type { Request, Response } from "express";
+import { Account } from "../lib/account";
+import { ClaudeNodeError, describeError, redact } from "../lib/errors";
+import { pickableModels } from "../lib/models";
+import { DEFAULT_OPTIONS } from "../lib/options";
+import type { ClaudeConfigNode } from "./account-node";
+import { t } from "./messages";
+
+/** What the editor holds in a password field whose stored value was not changed. */
+const UNCHANGED_PASSWORD = "__PWRD__";
+const LIST_TIMEOUT_SECONDS = 15;
+
+const registered = new WeakSet<object>();
+
+/** Adds the routes to RED.httpAdmin, once per admin app however often the node module is loaded. */
+export function registerAdminRoutes(RED: NodeAPI): void {
+  const app = RED.httpAdmin;
+  if (!app || registered.has(app)) return;
+  registered.add(app);
+  const needs = (permission: string | string[]) => RED.auth.needsPermission(permission as string);
+
+  app.get("/claude-config/:id/models", needs("claude-config.read"), (req: Request, res: Response) => {
+    const config = RED.nodes.getNode(String(req.params.id)) as ClaudeConfigNode | null;
+    if (!config || config.type !== "claude-config") {
+      return fail(res, 404, new ClaudeNodeError("errors.not-deployed", {}, "not_deployed"));
+    }
+    if (!config.account) {
+      return fail(res, 409, new ClaudeNodeError("errors.bad-config", { detail: config.problem ?? "" }, "invalid_config"));
+    }
+    return answer(res, config.account);
+  });
+
+  app.post("/claude-config/:id/models", needs(["claude-config.write", "flows.write"]), (req: Request, res: Response) => {
+    const body = (req.body ?? {}) as { apiKey?: unknown; baseUrl?: unknown };
+    const baseUrl = typeof body.baseUrl === "string" ? body.baseUrl.trim() : "";
+    if (baseUrl && !isHttpUrl(baseUrl)) {
+      return fail(res, 400, new ClaudeNodeError("errors.bad-base-url", { url: baseUrl }, "invalid_request"));
+    }
+    const account = new Account({
+      apiKey: typedKey(body.apiKey) ?? storedKey(RED, String(req.params.id)),
+      baseUrl: baseUrl || undefined,
+      timeoutSeconds: LIST_TIMEOUT_SECONDS,
+      maxRetries: 0,
+      maxConcurrent: 0,
+      options: DEFAULT_OPTIONS,
+    });
+    return answer(res, account).finally(() => account.close());
+  });
+
+  /** Sends the account's models, or the reason they could not be listed. */
+  async function answer(res: Response, account: Account): Promise<void> {
+    const secret = account.apiKey;
+    try {
+      const models = pickableModels(await account.listModels());
+      res.set("Cache-Control", "no-store");
+      // Redacted in case a host echoes the key back in what it answers.
+      res.type("application/json").send(redact(JSON.stringify({ models }), secret));
+    } catch (err) {
+      fail(res, err instanceof ClaudeNodeError ? 400 : 502, err, secret);
+    }
+  }
+
+  /** { error: { message, key, params, type, status } }: the dialog shows it in the user's language. */
+  function fail(res: Response, httpStatus: number, err: unknown, secret?: string): void {
+    const described = describeError(err);
+    const params = Object.fromEntries(
+      Object.entries(described.params).map(([k, v]) => [k, typeof v === "string" ? redact(v, secret) : v]),
+    );
+    const message = redact(t(RED, described.key, params), secret);
+    res.set("Cache-Control", "no-store");
+    // Never 401: the editor takes that as "log in again". The API's own status is in the body.
+    res.status(httpStatus).json({ error: { message, key: described.key, params, type: described.type, status: described.status } });
+  }
+}
+
+/** The key typed in the dialog; undefined when the field still holds the stored one. */
+function typedKey(value: unknown): string | undefined {
+  if (typeof value !== "string" || value === UNCHANGED_PASSWORD) return undefined;
+  return value.trim();
+}
+
+/** The stored key of a deployed account (empty means ANTHROPIC_API_KEY, as at run time). */
+function storedKey(RED: NodeAPI, id: string): string | undefined {
+  const credentials = RED.nodes.getCredentials(id) as { apiKey?: string } | undefined;
+  return credentials?.apiKey || undefined;
+}
+
+function isHttpUrl(text: string): boolean {
+  try {
+    const url = new URL(text);
+    return url.protocol === "http:" || url.protocol === "https:";
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,145 @@
+// The account dialog's model list: the admin endpoints, against the stand-in Anthropic server.
+import assert from "assert";
+import { AnthropicStandIn, DEFAULT_MODELS } from "./support/anthropic-standin";
+import { freePort } from "./support/node-red-process";
+import { ALL_NODES, KEY, account, helper, useStandIn } from "./support/nodes";
+
+const TYPED_KEY = "sk-ant-typed-in-the-dialog-9876543210";
+
+async function deploy(api: AnthropicStandIn, extra: Record<string, unknown> = {}) {
+  await helper.load(ALL_NODES, [account(api.url, extra)], { account: { apiKey: KEY } });
+}
+
+function keysOf(request: { headers: Record<string, unknown> }): string {
+  return String(request.headers.authorization ?? "");
+}
+
+describe("admin endpoints: the account dialog's model list", function () {
+  const standIn = useStandIn();
+  let api: AnthropicStandIn;
+  beforeEach(() => (api = standIn()));
+
+  it("lists a deployed account's models with what each supports, using its key", async () => {
+    await deploy(api);
+    const res = await helper.request().get("/claude-config/account/models").expect(200);
+    assert.deepStrictEqual(
+      res.body.models.map((m: any) => [m.id, m.display_name]),
+      DEFAULT_MODELS.map((m) => [m.id, m.display_name]),
+    );
+    const haiku = res.body.models.find((m: any) => m.id === "claude-haiku-4-5");
+    const sonnet = res.body.models.find((m: any) => m.id === "claude-sonnet-4-6");
+    const legacy = res.body.models.find((m: any) => m.id === "claude-legacy-1");
+    assert.deepStrictEqual(haiku.capabilities.effort, []);
+    assert.deepStrictEqual(haiku.capabilities.thinking, { adaptive: false, budget: true });
+    assert.deepStrictEqual(sonnet.capabilities.effort, ["low", "medium", "high", "max"]);
+    assert.deepStrictEqual(sonnet.capabilities.thinking, { adaptive: true, budget: true });
+    assert.strictEqual(sonnet.max_tokens, 128000);
+    assert.strictEqual(legacy.capabilities.structured_outputs, false);
+    assert.strictEqual(sonnet.capabilities.structured_outputs, true);
+    const listed = api.requests.filter((r) => r.path === "/v1/models");
+    assert.strictEqual(listed.length, 1);
+    assert.strictEqual(keysOf(listed[0]), `Bearer ${KEY}`);
+    assert.ok(!res.text.includes(KEY), "the key is not in the answer");
+  });
+
+  it("leaves retired models out of the list", async () => {
+    api.models = [...DEFAULT_MODELS, { id: "claude-old-2", display_name: "Claude Old", lifecycle: "retired" }];
+    await deploy(api);
+    const res = await helper.request().get("/claude-config/account/models").expect(200);
+    assert.ok(res.body.models.length === DEFAULT_MODELS.length);
+    assert.ok(!res.body.models.some((m: any) => m.id === "claude-old-2"));
+  });
+
+  it("says when the account is not deployed", async () => {
+    await deploy(api);
+    const res = await helper.request().get("/claude-config/nope/models").expect(404);
+    assert.strictEqual(res.body.error.key, "errors.not-deployed");
+    assert.strictEqual(res.body.error.message, "This account is not deployed yet.");
+    assert.strictEqual(api.requests.length, 0);
+  });
+
+  it("GET takes no base URL from the caller: the deployed account's host is asked, never another", async () => {
+    const elsewhere = await new AnthropicStandIn().start();
+    try {
+      await deploy(api);
+      await helper.request().get(`/claude-config/account/models?baseUrl=${encodeURIComponent(elsewhere.url)}`).send({ baseUrl: elsewhere.url }).expect(200);
+      assert.strictEqual(elsewhere.requests.length, 0, "the other host saw nothing");
+      assert.strictEqual(api.requests.length, 1);
+    } finally {
+      await elsewhere.stop();
+    }
+  });
+
+  it("POST lists models for an account not deployed yet, with the key just typed, and never echoes it", async () => {
+    api.acceptedKeys = [TYPED_KEY];
+    await helper.load(ALL_NODES, []);
+    const res = await helper.request().post("/claude-config/new-account/models").send({ apiKey: TYPED_KEY, baseUrl: api.url }).expect(200);
+    assert.strictEqual(res.body.models.length, DEFAULT_MODELS.length);
+    assert.strictEqual(keysOf(api.requests[0]), `Bearer ${TYPED_KEY}`);
+    assert.ok(!res.text.includes(TYPED_KEY));
+  });
+
+  it("POST with the unchanged password field uses the deployed account's stored key", async () => {
+    api.acceptedKeys = [KEY];
+    await deploy(api);
+    await helper.request().post("/claude-config/account/models").send({ apiKey: "__PWRD__", baseUrl: api.url }).expect(200);
+    assert.strictEqual(keysOf(api.requests[0]), `Bearer ${KEY}`);
+  });
+
+  it("POST with an empty key uses ANTHROPIC_API_KEY, as the node does at run time", async () => {
+    const before = process.env.ANTHROPIC_API_KEY;
+    process.env.ANTHROPIC_API_KEY = "sk-ant-from-the-environment-000";
+    try {
+      await helper.load(ALL_NODES, []);
+      await helper.request().post("/claude-config/new-account/models").send({ apiKey: "", baseUrl: api.url }).expect(200);
+      assert.strictEqual(keysOf(api.requests[0]), "Bearer sk-ant-from-the-environment-000");
+    } finally {
+      if (before === undefined) delete process.env.ANTHROPIC_API_KEY;
+      else process.env.ANTHROPIC_API_KEY = before;
+    }
+  });
+
+  it("says clearly when the key is refused, without the key and without a 401 (which would log the editor out)", async () => {
+    api.acceptedKeys = ["sk-ant-the-right-one"];
+    await helper.load(ALL_NODES, []);
+    const res = await helper.request().post("/claude-config/new-account/models").send({ apiKey: TYPED_KEY, baseUrl: api.url }).expect(502);
+    assert.strictEqual(res.body.error.key, "errors.unauthorized");
+    assert.strictEqual(res.body.error.status, 401);
+    assert.match(res.body.error.message, /key was refused/);
+    assert.ok(!res.text.includes(TYPED_KEY));
+  });
+
+  it("says clearly when the API cannot be reached", async () => {
+    const closed = `http://127.0.0.1:${await freePort()}`;
+    await helper.load(ALL_NODES, []);
+    const res = await helper.request().post("/claude-config/new-account/models").send({ apiKey: TYPED_KEY, baseUrl: closed }).expect(502);
+    assert.strictEqual(res.body.error.key, "errors.connection");
+    assert.match(res.body.error.message, /Could not reach the Claude API/);
+  });
+
+  it("says when there is no key at all", async () => {
+    const before = process.env.ANTHROPIC_API_KEY;
+    delete process.env.ANTHROPIC_API_KEY;
+    try {
+      await helper.load(ALL_NODES, []);
+      const res = await helper.request().post("/claude-config/new-account/models").send({ apiKey: "", baseUrl: api.url }).expect(400);
+      assert.strictEqual(res.body.error.key, "errors.no-key");
+      assert.strictEqual(api.requests.length, 0);
+    } finally {
+      if (before !== undefined) process.env.ANTHROPIC_API_KEY = before;
+    }
+  });
+
+  it("rejects a base URL that is not http(s)", async () => {
+    await helper.load(ALL_NODES, []);
+    const res = await helper.request().post("/claude-config/new-account/models").send({ apiKey: TYPED_KEY, baseUrl: "file:///etc/passwd" }).expect(400);
+    assert.strictEqual(res.body.error.key, "errors.bad-base-url");
+  });
+
+  it("redacts the key even when a host echoes it back", async () => {
+    api.models = [{ id: "claude-echo", display_name: `echo ${TYPED_KEY}` }];
+    await helper.load(ALL_NODES, []);
+    const res = await helper.request().post("/claude-config/new-account/models").send({ apiKey: TYPED_KEY, baseUrl: api.url }).expect(200);
+    assert.strictEqual(res.body.models[0].display_name, "echo [redacted]");
+  });
+});

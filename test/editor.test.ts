@@ -1,0 +1,345 @@
+// What a Node-RED user sees, in a real browser: the palette, the edit dialogs (with the model list
+// from the stand-in Anthropic server), deploy, the help, Import > Examples, and the German editor.
+// Screenshots go to test-artifacts/screenshots/.
+import assert from "assert";
+import * as fs from "fs";
+import * as path from "path";
+import type { Page } from "playwright-core";
+import { AnthropicStandIn } from "./support/anthropic-standin";
+import { launchBrowser, SCREENSHOT_DIR, type BrowserSession } from "./support/browser";
+import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
+import { REPO_ROOT } from "./support/paths";
+import { RUNTIMES } from "./support/runtimes";
+
+const KEY = "sk-ant-editor-typed-KEY-0123456789";
+const WRONG_KEY = "sk-ant-editor-wrong-KEY-999";
+const VIEWPORT = { width: 1400, height: 1500 };
+const TRAY = ".red-ui-tray";
+/** Every node of the package in the palette, with the label it shows there. */
+const PALETTE: Array<[string, string]> = [
+  ["claude-conversation", "chat"],
+  ["claude-tool", "tool"],
+  ["claude-tool-result", "tool result"],
+  ["claude-generate-data", "generate data"],
+];
+
+/** Screenshots of the current runtime go to test-artifacts/screenshots/<runtime>/. */
+let shotsDir = SCREENSHOT_DIR;
+
+async function shot(page: Page, name: string, selector?: string): Promise<void> {
+  fs.mkdirSync(shotsDir, { recursive: true });
+  const file = path.join(shotsDir, `${name}.png`);
+  if (selector) await page.locator(selector).last().screenshot({ path: file });
+  else await page.screenshot({ path: file });
+}
+
+function paletteNode(page: Page, type: string) {
+  return page.locator(`#red-ui-palette .red-ui-palette-node[data-palette-type="${type}"]`);
+}
+
+/** Drags a node from the palette onto the canvas and opens its edit dialog with a double click. */
+async function placeAndEdit(page: Page, type: string, x: number, y: number): Promise<void> {
+  const idsOfType = () => page.evaluate((t) => (window as any).RED.nodes.filterNodes({ type: t }).map((n: any) => n.id) as string[], type);
+  const before = await idsOfType();
+  await paletteNode(page, type).dragTo(page.locator("#red-ui-workspace-chart"), { targetPosition: { x, y } });
+  await page.waitForFunction(([t, n]) => (window as any).RED.nodes.filterNodes({ type: t }).length > n, [type, before.length] as const);
+  await openNode(page, (await idsOfType()).find((i) => !before.includes(i))!);
+}
+
+/** Opens the edit dialog of a node on the canvas with a double click. */
+async function openNode(page: Page, id: string): Promise<void> {
+  await page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`).dblclick();
+  await page.locator("#node-input-name").waitFor();
+}
+
+/** Texts a user reads in the open dialogs: labels, options, tips, tooltips and placeholders. */
+async function visibleTexts(page: Page): Promise<string[]> {
+  return page.locator(TRAY).last().evaluate((tray) => {
+    const texts: string[] = [];
+    tray.querySelectorAll("*").forEach((el) => {
+      for (const attr of ["title", "placeholder"]) {
+        const value = el.getAttribute(attr);
+        if (value) texts.push(value);
+      }
+      for (const child of Array.from(el.childNodes)) {
+        if (child.nodeType === Node.TEXT_NODE && child.textContent!.trim()) texts.push(child.textContent!.trim());
+      }
+    });
+    return texts;
+  });
+}
+
+/** Catalog keys that did not resolve show up as bare keys such as "claude-config.label.model". */
+async function assertNoBareKeys(page: Page): Promise<void> {
+  const bare = (await visibleTexts(page)).filter((t) => /\bclaude-(config|conversation|tool|tool-result|generate-data)\.[a-z]/.test(t));
+  assert.deepStrictEqual(bare, [], "texts without a catalog entry");
+}
+
+/** Every label of a form row carries a tooltip. */
+async function assertTooltips(page: Page): Promise<void> {
+  const missing = await page.locator(TRAY).last().evaluate((tray) =>
+    Array.from(tray.querySelectorAll(".form-row > label[for]"))
+      .filter((label) => (label as HTMLElement).offsetParent !== null && !label.getAttribute("title"))
+      .map((label) => label.getAttribute("for")),
+  );
+  assert.deepStrictEqual(missing, [], "labels without a tooltip");
+}
+
+/** Waits until the account dialog's model line matches, and returns it. */
+async function modelInfo(page: Page, pattern: RegExp): Promise<string> {
+  await page.waitForFunction(
+    (source) => new RegExp(source).test(document.querySelector("#claude-config-model-info")?.textContent ?? ""),
+    pattern.source,
+  );
+  return (await page.locator("#claude-config-model-info").textContent())!;
+}
+
+for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a real browser`, function () {
+  this.timeout(300_000);
+  let api: AnthropicStandIn;
+  let nr: NodeRedProcess;
+  let browser: BrowserSession;
+  let page: Page;
+  const answers: string[] = [];
+  const modelRequests: string[] = [];
+
+  before(async () => {
+    api = await new AnthropicStandIn().start();
+    api.acceptedKeys = [KEY];
+    shotsDir = path.join(SCREENSHOT_DIR, runtime.id);
+    nr = await startNodeRed({ ...(await runtime.options()), packages: [REPO_ROOT], flows: [], env: { ANTHROPIC_API_KEY: "" } });
+    browser = await launchBrowser({ viewport: VIEWPORT });
+    page = browser.page;
+    page.on("request", (req) => {
+      if (/\/claude-config\/[^/]+\/models$/.test(new URL(req.url()).pathname)) modelRequests.push(`${req.method()} ${new URL(req.url()).pathname}`);
+    });
+    page.on("response", async (res) => {
+      if (res.url().includes("/claude-config/")) answers.push(await res.text().catch(() => ""));
+    });
+    await page.goto(nr.url);
+    await paletteNode(page, "claude-conversation").waitFor();
+  });
+  after(async () => {
+    await browser?.close();
+    await nr?.stop();
+    await api?.stop();
+  });
+
+  it("shows the Claude nodes in a palette category of their own, each with its icon", async () => {
+    const category = page.locator("#red-ui-palette-container-Claude");
+    await category.scrollIntoViewIfNeeded();
+    assert.strictEqual((await category.locator(".red-ui-palette-header span").textContent())?.trim(), "Claude");
+    const shown = await category.locator(".red-ui-palette-node").evaluateAll((nodes) =>
+      nodes.map((n) => [n.getAttribute("data-palette-type"), n.querySelector(".red-ui-palette-label")?.textContent?.replace(/\s+/g, " ").trim()]),
+    );
+    assert.deepStrictEqual(new Map(shown as Array<[string, string]>), new Map(PALETTE));
+    for (const [type] of PALETTE) {
+      const icon = await paletteNode(page, type).locator(".red-ui-palette-icon").evaluate((el) => getComputedStyle(el).backgroundImage);
+      assert.match(icon, new RegExp(`${type}\\.svg`), `${type} has its own icon`);
+    }
+    await shot(page, "palette", "#red-ui-palette-container-Claude");
+  });
+
+  it("edits a tool: the name is checked as it is typed, and Home Assistant mode has lists", async () => {
+    await placeAndEdit(page, "claude-tool", 300, 320);
+    await page.fill("#node-input-name", "get weather!");
+    await page.locator("#node-input-name").dispatchEvent("change");
+    assert.match((await page.locator("#node-input-name").getAttribute("class")) ?? "", /input-error/);
+    await page.fill("#node-input-name", "get_weather");
+    await page.locator("#node-input-name").dispatchEvent("change");
+    assert.doesNotMatch((await page.locator("#node-input-name").getAttribute("class")) ?? "", /input-error/);
+    await page.fill("#node-input-description", "The weather forecast for a city");
+    await assertNoBareKeys(page);
+    await assertTooltips(page);
+    await shot(page, "tool-dialog", TRAY);
+    await page.selectOption("#node-input-mode", "ha");
+    // Editable lists: each with an "add" button that adds a row to type an action or entity into.
+    const addButtons = page.locator(".claude-tool-ha .red-ui-editableList-addButton");
+    assert.strictEqual(await addButtons.count(), 2);
+    await addButtons.first().click();
+    await page.locator("#node-input-actions-list input").last().fill("light.turn_on");
+    await addButtons.last().click();
+    await page.locator("#node-input-entities-list input").last().fill("light.*");
+    await shot(page, "tool-dialog-home-assistant", TRAY);
+    await page.selectOption("#node-input-mode", "plain");
+    await page.click("#node-dialog-ok");
+    await page.locator("#node-dialog-ok").waitFor({ state: "detached" });
+  });
+
+  it("edits generate data: every field labelled from the catalog, with a tooltip", async () => {
+    await placeAndEdit(page, "claude-generate-data", 300, 440);
+    await assertNoBareKeys(page);
+    await assertTooltips(page);
+    await shot(page, "generate-data-dialog", TRAY);
+    await page.click("#node-dialog-delete");
+    await page.locator("#node-dialog-delete").waitFor({ state: "detached" });
+  });
+
+  it("edits a conversation: every field labelled from the catalog, with a tooltip", async () => {
+    await placeAndEdit(page, "claude-conversation", 300, 200);
+    assert.strictEqual(await page.locator('label[for="node-input-conversationId"]').textContent().then((t) => t?.trim()), "Conversation");
+    // The tool picker lists the tool node on this flow, which Claude may use by default.
+    assert.deepStrictEqual(await page.locator("#node-input-tool-list span").first().textContent(), "get_weather");
+    assert.ok(await page.locator('#node-input-tool-list input[type="checkbox"]').first().isChecked());
+    await assertNoBareKeys(page);
+    await assertTooltips(page);
+    await shot(page, "conversation-dialog", TRAY);
+  });
+
+  it("creates an account: the model list comes from the API with the typed key, and options follow the model", async () => {
+    await page.click("#node-input-btn-config-add");
+    await page.locator("#node-config-input-apiKey").waitFor();
+    await page.fill("#node-config-input-name", "Home");
+    await page.fill("#node-config-input-apiKey", KEY);
+    await page.fill("#node-config-input-baseUrl", api.url);
+    await page.locator("#node-config-input-baseUrl").dispatchEvent("change");
+    assert.match(await modelInfo(page, /Claude Haiku 4\.5/), /up to 64,000 output tokens/);
+    const listed = api.requests.filter((r) => r.path === "/v1/models");
+    assert.ok(listed.length > 0, "the stand-in was asked for the models");
+    assert.strictEqual(listed[listed.length - 1].headers.authorization, `Bearer ${KEY}`);
+
+    // Haiku takes no effort: the row is hidden. Sonnet takes it, but not "xhigh".
+    assert.strictEqual(await page.locator(".claude-config-effort").isVisible(), false);
+    await page.click("#claude-config-model-pick");
+    const choices = page.locator(".claude-config-model-menu li");
+    await choices.first().waitFor();
+    assert.deepStrictEqual(
+      await choices.evaluateAll((items) => items.map((li) => [li.querySelector("span")?.textContent, li.querySelector("code")?.textContent])),
+      [
+        ["Claude Haiku 4.5", "claude-haiku-4-5"],
+        ["Claude Sonnet 4.6", "claude-sonnet-4-6"],
+        ["Claude Opus 4.7", "claude-opus-4-7"],
+        ["Claude Legacy", "claude-legacy-1"],
+      ],
+    );
+    await shot(page, "account-model-menu", TRAY);
+    await choices.filter({ hasText: "Sonnet" }).click();
+    assert.strictEqual(await page.inputValue("#node-config-input-model"), "claude-sonnet-4-6");
+    assert.strictEqual(await page.locator(".claude-config-effort").isVisible(), true);
+    const effortLevels = await page.locator("#node-config-input-effort option:not([hidden])").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepStrictEqual(effortLevels, ["", "low", "medium", "high", "max"]);
+    await shot(page, "account-dialog", TRAY);
+
+    // A model without adaptive or budgeted thinking: those choices go.
+    await page.fill("#node-config-input-model", "claude-legacy-1");
+    await page.locator("#node-config-input-model").dispatchEvent("change");
+    const thinking = await page.locator("#node-config-input-thinking option:not([hidden])").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepStrictEqual(thinking, ["off"]);
+    assert.strictEqual(await page.locator(".claude-config-effort").isVisible(), false);
+
+    await page.fill("#node-config-input-model", "claude-haiku-4-5");
+    await page.locator("#node-config-input-model").dispatchEvent("change");
+    await assertNoBareKeys(page);
+    await assertTooltips(page);
+    for (const answer of answers) assert.ok(!answer.includes(KEY), "the key never comes back to the browser");
+  });
+
+  it("says so when the key is refused, and still takes a typed model id", async () => {
+    await page.fill("#node-config-input-apiKey", WRONG_KEY);
+    await page.locator("#node-config-input-apiKey").dispatchEvent("change");
+    const text = await modelInfo(page, /The API key was refused \(401\)/);
+    assert.match(text, /you can still type a model id/);
+    assert.ok(!text.includes(WRONG_KEY));
+    await page.fill("#node-config-input-model", "claude-custom-model-1");
+    assert.strictEqual(await page.inputValue("#node-config-input-model"), "claude-custom-model-1");
+    await shot(page, "account-key-refused", TRAY);
+
+    await page.fill("#node-config-input-model", "claude-haiku-4-5");
+    await page.fill("#node-config-input-apiKey", KEY);
+    await page.locator("#node-config-input-apiKey").dispatchEvent("change");
+    await modelInfo(page, /Claude Haiku 4\.5/);
+  });
+
+  it("deploys the conversation with its account, and keeps the key out of the flow file", async () => {
+    await page.click("#node-config-dialog-ok");
+    await page.locator("#node-config-dialog-ok").waitFor({ state: "detached" });
+    assert.match((await page.locator("#node-input-config option:checked").textContent())!, /Home/);
+    await page.click("#node-dialog-ok");
+    await page.locator("#node-dialog-ok").waitFor({ state: "detached" });
+    await page.click("#red-ui-header-button-deploy");
+    await page.locator(".red-ui-notification", { hasText: /deployed/i }).first().waitFor();
+
+    const flows = (await (await fetch(`${nr.url}/flows`, { headers: { "Node-RED-API-Version": "v1" } })).json()) as any[];
+    const account = flows.find((n) => n.type === "claude-config");
+    const conversation = flows.find((n) => n.type === "claude-conversation");
+    assert.ok(account && conversation);
+    assert.strictEqual(conversation.config, account.id);
+    assert.strictEqual(account.baseUrl, api.url);
+    assert.strictEqual(account.model, "claude-haiku-4-5");
+    for (const file of fs.readdirSync(nr.userDir).filter((f) => f.startsWith("flows"))) {
+      assert.ok(!fs.readFileSync(path.join(nr.userDir, file), "utf8").includes(KEY), `${file} holds the key in clear`);
+    }
+  });
+
+  it("lists a deployed account's models by its id, with the stored key", async () => {
+    const asked = api.requests.length;
+    modelRequests.length = 0;
+    const conversation = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "claude-conversation" })[0].id as string);
+    await openNode(page, conversation);
+    await page.locator("#node-input-btn-config-edit").click();
+    await modelInfo(page, /Claude Haiku 4\.5/);
+    assert.deepStrictEqual(modelRequests.map((r) => r.split(" ")[0]), ["GET"], "a deployed, unchanged account is asked by id");
+    const listed = api.requests.slice(asked).filter((r) => r.path === "/v1/models");
+    assert.strictEqual(listed[0].headers.authorization, `Bearer ${KEY}`);
+    await page.click("#node-config-dialog-cancel");
+    await page.click("#node-dialog-cancel");
+    await page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
+  });
+
+  it("shows each node's help", async () => {
+    await page.evaluate(() => (window as any).RED.sidebar.help.show("claude-conversation"));
+    const help = page.locator(".red-ui-help:visible").filter({ hasText: "conversation_id" }).last();
+    await help.waitFor();
+    const text = (await help.textContent())!;
+    for (const words of ["Inputs", "Outputs", "Details", "References", "conversation_id", "reset", "max_tokens"]) assert.ok(text.includes(words), words);
+    assert.match(text, /no temperature/i);
+    await shot(page, "help-conversation", "#red-ui-sidebar");
+    await page.evaluate(() => (window as any).RED.sidebar.help.show("claude-config"));
+    await page.locator(".red-ui-help:visible").filter({ hasText: "No temperature" }).last().waitFor();
+  });
+
+  it("imports an example from Import > Examples", async () => {
+    await page.click("#red-ui-header-button-sidemenu");
+    await page.click("#menu-item-import");
+    await page.click("#red-ui-tab-red-ui-clipboard-dialog-import-tab-examples a");
+    const tree = page.locator("#red-ui-clipboard-dialog-import-tab-examples");
+    await tree.locator(".red-ui-treeList-label", { hasText: "node-red-contrib-claude" }).first().click();
+    await tree.locator(".red-ui-treeList-label", { hasText: "basic-chat" }).first().click();
+    await shot(page, "import-examples", ".ui-dialog:has(#red-ui-clipboard-dialog-import-tab-examples)");
+    await page.click("#red-ui-clipboard-dialog-ok");
+    const tab = page.locator("#red-ui-workspace-tabs .red-ui-tab", { hasText: "Claude: basic chat" });
+    await tab.click();
+    await page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group", { hasText: "Start over" }).waitFor();
+    const labels = await page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group text").allTextContents();
+    for (const label of ["Ask", "Ask again", "Start over", "Claude conversation", "Claude's answer"]) {
+      assert.ok(labels.some((l) => l.includes(label)), `${label} on the canvas: ${labels.join(" | ")}`);
+    }
+    await page.locator(".red-ui-notification").first().waitFor({ state: "detached", timeout: 15_000 }).catch(() => undefined);
+    await shot(page, "example-basic-chat", "#red-ui-workspace-chart");
+  });
+
+  it("speaks German when the browser does", async () => {
+    const german = await launchBrowser({ viewport: VIEWPORT, locale: "de-DE" });
+    try {
+      const p = german.page;
+      await p.goto(nr.url);
+      await paletteNode(p, "claude-conversation").waitFor();
+      await paletteNode(p, "claude-conversation").scrollIntoViewIfNeeded();
+      assert.strictEqual((await paletteNode(p, "claude-conversation").locator(".red-ui-palette-label").textContent())?.trim(), "Chat");
+      await placeAndEdit(p, "claude-conversation", 300, 300);
+      assert.strictEqual(await p.locator('label[for="node-input-conversationId"]').textContent().then((t) => t?.trim()), "Konversation");
+      await assertNoBareKeys(p);
+      await shot(p, "de-conversation-dialog", TRAY);
+      await p.click("#node-input-btn-config-add");
+      await p.locator("#node-config-input-apiKey").waitFor();
+      await p.fill("#node-config-input-apiKey", WRONG_KEY);
+      await p.fill("#node-config-input-baseUrl", api.url);
+      await p.locator("#node-config-input-baseUrl").dispatchEvent("change");
+      assert.match(await modelInfo(p, /Der API-Schlüssel wurde abgelehnt/), /Modell-ID kann trotzdem eingegeben werden/);
+      await assertNoBareKeys(p);
+      await shot(p, "de-account-dialog", TRAY);
+    } finally {
+      await german.close();
+    }
+  });
+});
