@@ -130,7 +130,8 @@ export async function startNodeRed(opts: NodeRedOptions = {}): Promise<NodeRedPr
     }
     try {
       const res = await fetch(`${url}/settings`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) break;
+      // With adminAuth the API answers 401 until a user logs in: that is an answer too.
+      if (res.ok || res.status === 401) break;
     } catch {
       /* not listening yet */
     }
