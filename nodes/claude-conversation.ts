@@ -93,17 +93,19 @@ export = function (RED: NodeAPI) {
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
-      const system = instructionsFor(RED, node, def.instructions ?? "", msg);
+      const system = instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey);
       const providers = tools();
       const definitions = providers.map((p) => p.definition());
       const facts = await account.modelFacts(options.model);
+      const budget = account.guard.startTurn();
       const onText = writingStatus(RED, node);
 
       const result = await runTurn(history, { role: "user", content }, {
         request: (messages) => buildRequest(options, { system, messages, tools: definitions }, facts),
         send: (params) =>
-          account.stream(params, { signal: lifetime.signal, onText }),
+          account.stream(params, { signal: lifetime.signal, turn: budget, onText }),
         runTools: (calls, signal) => {
+          budget.startToolRound();
           node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
           return runToolCalls(providers, calls, { conversationId: id, msg }, (name, known) =>
             t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }), signal);
@@ -113,6 +115,8 @@ export = function (RED: NodeAPI) {
         signal: lifetime.signal,
         onRound: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
       });
+      // A turn that ends after the node was stopped is never delivered, so it is not stored either.
+      if (lifetime.signal.aborted) throw new ClaudeNodeError("errors.aborted", {}, "aborted");
       await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation");
       return result;
     }

@@ -65,13 +65,13 @@ export = function (RED: NodeAPI) {
     }
 
     /** Attachments first (Claude reads images before the question), then the task and the input. */
-    async function userContent(msg: Msg): Promise<ContentBlockParam[]> {
+    async function userContent(msg: Msg, secret: string | undefined): Promise<ContentBlockParam[]> {
       const input = await evaluate(RED, node, def.input || "payload", def.inputType || "msg", msg);
       const attached = await evaluate(RED, node, def.attachments || "attachments", def.attachmentsType || "msg", msg);
       // A snapshot from a File In, HTTP request or camera node arrives as a Buffer in msg.payload.
       const items = [...(Buffer.isBuffer(input) ? [input] : []), ...(Array.isArray(attached) ? attached : isBlank(attached) ? [] : [attached])];
       const blocks = await attachmentBlocks(items);
-      const task = instructionsFor(RED, node, def.instructions ?? "", msg).trim();
+      const task = instructionsFor(RED, node, def.instructions ?? "", msg, secret).trim();
       const given = Buffer.isBuffer(input) || isBlank(input) ? [] : toUserContent(input);
       const text = [task, typeof given === "string" ? given : ""].filter(Boolean).join("\n\n");
       const extra = typeof given === "string" ? [] : given;
@@ -81,7 +81,7 @@ export = function (RED: NodeAPI) {
 
     async function generate(account: Account, msg: Msg): Promise<Outcome> {
       const schema = schemaFor(msg);
-      const content = await userContent(msg);
+      const content = await userContent(msg, account.apiKey);
       let options = applyOverrides(account.options, msg as MessageOverrides);
       const facts = await account.modelFacts(options.model);
       // Structured outputs where the models endpoint says the model has them, else a forced tool
@@ -91,10 +91,11 @@ export = function (RED: NodeAPI) {
       const messages: MessageParam[] = [{ role: "user", content }];
       const usage = emptyUsage();
       const onText = writingStatus(RED, node);
+      const budget = account.guard.startTurn();
 
       for (let attempt = 1; ; attempt++) {
         const params = buildRequest(options, { messages, serverTools: false, ...(schema ? outputParts(schema, mode) : {}) }, facts);
-        const reply = await account.stream(params, { signal: lifetime.signal, onText });
+        const reply = await account.stream(params, { signal: lifetime.signal, turn: budget, onText });
         addUsage(usage, reply.usage);
         const stopped = stopError(reply);
         if (stopped) throw stopped;

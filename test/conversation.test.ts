@@ -1,36 +1,17 @@
 import assert from "assert";
-import { AnthropicStandIn } from "./support/anthropic-standin";
-import { ALL_NODES, KEY, account, collect, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
+import type { AnthropicStandIn } from "./support/anthropic-standin";
+import { chatFlow, loadChat, say, userTexts } from "./support/chat";
+import { ALL_NODES, KEY, collect, helper, nextError, useStandIn } from "./support/nodes";
 
-function flow(url: string, conversation: Record<string, unknown> = {}, accountExtra: Record<string, unknown> = {}) {
-  return [
-    { id: "tab", type: "tab", label: "test" },
-    account(url, accountExtra),
-    { id: "chat", type: "claude-conversation", z: "tab", config: "account", wires: [["out"]], ...conversation },
-    { id: "out", type: "helper", z: "tab" },
-  ];
-}
-
-async function load(api: AnthropicStandIn, conversation: Record<string, unknown> = {}, accountExtra: Record<string, unknown> = {}) {
-  await helper.load(ALL_NODES, flow(api.url, conversation, accountExtra), { account: { apiKey: KEY } });
-  return { chat: helper.getNode("chat"), out: helper.getNode("out") };
-}
-
-/** Sends one message and waits for the answer. */
-async function say(nodes: { chat: any; out: any }, msg: Record<string, unknown>) {
-  const answer = nextMessage(nodes.out);
-  nodes.chat.receive(msg);
-  return answer;
-}
-
-function userTexts(body: any): string[] {
-  return body.messages.filter((m: any) => m.role === "user").map((m: any) => (typeof m.content === "string" ? m.content : m.content.map((b: any) => b.text).join("")));
-}
+const flow = chatFlow;
+const load = loadChat;
 
 describe("claude-conversation", function () {
   const standIn = useStandIn();
   let api: AnthropicStandIn;
-  beforeEach(() => (api = standIn()));
+  beforeEach(() => {
+    api = standIn();
+  });
 
   it("answers with the reply text, the conversation id and msg.claude", async () => {
     const nodes = await load(api);
@@ -351,8 +332,7 @@ describe("claude-conversation", function () {
     nodes.out.on("input", () => (late = true));
     nodes.chat.on("call:error", (call: any) => errors.push(call.args));
     nodes.chat.receive({ payload: "Hi" });
-    await new Promise((r) => setTimeout(r, 100));
-    assert.strictEqual(api.messageRequests.length, 1);
+    await api.whenRequests(1);
     await helper.unload();
     await new Promise((r) => setTimeout(r, 300));
     assert.strictEqual(late, false);

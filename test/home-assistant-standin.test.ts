@@ -2,7 +2,7 @@
 // node-red-contrib-home-assistant-websocket's own nodes against it in the Node-RED runtime.
 import assert from "assert";
 import { WebSocket } from "ws";
-import { homeAssistantNodes, serverConfigNode, serverCredentials, useHomeAssistantUserDir, waitForHomeAssistant } from "./support/home-assistant-nodes";
+import { actionNodeConfig, homeAssistantNodes, serverConfigNode, serverCredentials, useHomeAssistantUserDir, waitForHomeAssistant } from "./support/home-assistant-nodes";
 import { HassEntity, HomeAssistantStandIn } from "./support/home-assistant-standin";
 
 interface SpyCall {
@@ -31,38 +31,7 @@ const helper: TestHelper = require("node-red-node-test-helper");
 
 const SERVER = "ha-server";
 
-// Every property the editor saves for a new Action node (version 7). `version` matters: without it
-// the node is migrated as an old flow, and the last migration forces blockInputOverrides to false.
-function actionNode(overrides: Record<string, unknown>): Record<string, unknown> {
-  return {
-    id: "action",
-    type: "api-call-service",
-    name: "",
-    server: SERVER,
-    version: 7,
-    debugenabled: false,
-    action: "",
-    floorId: [],
-    areaId: [],
-    deviceId: [],
-    entityId: [],
-    labelId: [],
-    data: "",
-    dataType: "jsonata",
-    mergeContext: "",
-    mustacheAltTags: false,
-    outputProperties: [
-      { property: "sent", propertyType: "msg", value: "", valueType: "data" },
-      { property: "results", propertyType: "msg", value: "", valueType: "results" },
-    ],
-    queue: "none",
-    blockInputOverrides: false,
-    domain: "",
-    service: "",
-    wires: [["out"]],
-    ...overrides,
-  };
-}
+const actionNode = (overrides: Record<string, unknown>) => actionNodeConfig(SERVER, overrides);
 
 function getEntitiesNode(overrides: Record<string, unknown> = {}): Record<string, unknown> {
   return {

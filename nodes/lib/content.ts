@@ -3,10 +3,40 @@ import type { ContentBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeNodeError } from "./errors";
 
 const INPUT_BLOCK_TYPES = new Set(["text", "image", "document"]);
+/** The fields the API takes on each input block; any other is a 400 ("Extra inputs are not permitted"). */
+const BLOCK_FIELDS: Record<string, Set<string>> = {
+  text: new Set(["type", "text", "cache_control", "citations"]),
+  image: new Set(["type", "source", "cache_control"]),
+  document: new Set(["type", "source", "title", "context", "citations", "cache_control"]),
+};
+const IMAGE_MEDIA_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
+const BASE64 = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
 
 /** An empty string means "no text": the API rejects blank text blocks, so they are caught here. */
 export function isBlank(value: unknown): boolean {
   return value === undefined || value === null || (typeof value === "string" && value.trim() === "") || (Array.isArray(value) && value.length === 0);
+}
+
+/** Why the source of an image or document block would be refused, or undefined. */
+function sourceProblem(type: string, source: any): string | undefined {
+  if (!source || typeof source !== "object") return "it has no source";
+  switch (source.type) {
+    case "base64":
+      if (typeof source.data !== "string" || !BASE64.test(source.data)) return "its data is not base64";
+      if (type === "image" && !IMAGE_MEDIA_TYPES.has(source.media_type)) return `media type ${JSON.stringify(source.media_type)} is not image/jpeg, image/png, image/gif or image/webp`;
+      if (type === "document" && source.media_type !== "application/pdf") return `media type ${JSON.stringify(source.media_type)} is not application/pdf`;
+      return undefined;
+    case "url":
+      return typeof source.url === "string" && /^https?:\/\//i.test(source.url) ? undefined : "its url is not an http(s) URL";
+    case "file":
+      return typeof source.file_id === "string" && source.file_id ? undefined : "it has no file_id";
+    case "text":
+      return type === "document" && typeof source.data === "string" && source.data.trim() ? undefined : "its text is empty";
+    case "content":
+      return type === "document" && (typeof source.content === "string" || Array.isArray(source.content)) ? undefined : "it has no content";
+    default:
+      return `source type ${JSON.stringify(source.type)} is unknown`;
+  }
 }
 
 function checkBlock(block: any, index: number): ContentBlockParam {
@@ -17,9 +47,12 @@ function checkBlock(block: any, index: number): ContentBlockParam {
   if (!block || typeof block !== "object" || !INPUT_BLOCK_TYPES.has(block.type)) {
     throw new ClaudeNodeError("errors.bad-block", { index, type: block?.type ?? typeof block });
   }
+  const extra = Object.keys(block).find((field) => !BLOCK_FIELDS[block.type].has(field));
+  if (extra) throw new ClaudeNodeError("errors.block-field", { index, type: block.type, field: extra });
   if (block.type === "text" && (typeof block.text !== "string" || !block.text.trim())) throw new ClaudeNodeError("errors.blank-block", { index });
-  if ((block.type === "image" || block.type === "document") && (!block.source || typeof block.source !== "object")) {
-    throw new ClaudeNodeError("errors.bad-block", { index, type: block.type });
+  if (block.type === "image" || block.type === "document") {
+    const problem = sourceProblem(block.type, block.source);
+    if (problem) throw new ClaudeNodeError("errors.bad-source", { index, type: block.type, problem });
   }
   return block as ContentBlockParam;
 }
@@ -32,14 +65,18 @@ export function toUserContent(input: unknown): string | ContentBlockParam[] {
   if (isBlank(input)) throw new ClaudeNodeError("errors.empty-input");
   if (typeof input === "string") return input;
   if (typeof input === "number" || typeof input === "boolean" || typeof input === "bigint") return String(input);
-  if (Buffer.isBuffer(input)) throw new ClaudeNodeError("errors.binary-input");
+  if (Buffer.isBuffer(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) throw new ClaudeNodeError("errors.binary-input");
   if (Array.isArray(input)) return input.map(checkBlock);
   if (typeof input === "object" && typeof (input as any).type === "string") return [checkBlock(input, 0)];
+  let text: string | undefined;
   try {
-    return JSON.stringify(input);
+    text = JSON.stringify(input);
   } catch {
     throw new ClaudeNodeError("errors.unserialisable-input");
   }
+  // Functions and symbols have no JSON at all.
+  if (typeof text !== "string") throw new ClaudeNodeError("errors.unserialisable-input");
+  return text;
 }
 
 const MAX_ID_LENGTH = 256;

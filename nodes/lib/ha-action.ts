@@ -38,8 +38,8 @@ const SEGMENT = "[a-z0-9_]+";
 const ENTITY_ID = new RegExp(`^${SEGMENT}\\.${SEGMENT}$`);
 /** A setting: `*`, or `domain.name` where either part may hold `*`. */
 const PATTERN = /^(\*|[a-z0-9_*]+\.[a-z0-9_*]+)$/;
-/** Target keys that would let data reach entities outside the allow list. */
-export const TARGET_KEYS = ["entity_id", "device_id", "area_id", "floor_id", "label_id"];
+/** Keys that would let data reach entities outside the allow list (a `target` in data reaches Home Assistant as is). */
+export const TARGET_KEYS = ["entity_id", "device_id", "area_id", "floor_id", "label_id", "target"];
 
 /** A list from the editor (an array, or text separated by commas or new lines): trimmed, lower case, no repeats. */
 export function normaliseList(value: unknown): string[] {

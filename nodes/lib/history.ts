@@ -1,6 +1,6 @@
 // Rules for a stored conversation: what counts as a turn, how to trim it, and whether it is sound
 // enough to send. Pure functions over the SDK's message types.
-import type { ContentBlockParam, MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import type { ContentBlockParam, MessageParam, TextBlockParam, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
 
 function blocks(message: MessageParam): ContentBlockParam[] {
   return typeof message.content === "string" ? [{ type: "text", text: message.content }] : (message.content as ContentBlockParam[]);
@@ -38,25 +38,73 @@ export function withoutThinking(messages: MessageParam[]): MessageParam[] {
 }
 
 /**
+ * Assistant content as it can be sent back: the API rejects empty text blocks and empty messages,
+ * and it may itself answer with them (for example nothing more to say after a tool result).
+ */
+export function replayable(content: readonly ContentBlockParam[] | readonly { type: string }[]): ContentBlockParam[] {
+  const kept = (content as ContentBlockParam[]).filter((b) => !(b.type === "text" && !(b as TextBlockParam).text?.trim()));
+  return kept.length ? kept : [{ type: "text", text: "(no answer)" }];
+}
+
+const isText = (v: unknown): v is string => typeof v === "string";
+const isObject = (v: unknown): v is Record<string, any> => !!v && typeof v === "object" && !Array.isArray(v);
+
+/** Why one block cannot be sent, or undefined. Checks what the API would reject with a 400. */
+function blockProblem(b: Record<string, any>, role: string): string | undefined {
+  switch (b.type) {
+    case "text":
+      return isText(b.text) && b.text.trim() ? undefined : "an empty text block";
+    case "image":
+    case "document":
+      return role === "user" && isObject(b.source) && isText(b.source.type) ? undefined : `a ${b.type} block without a source`;
+    case "tool_result":
+      return role === "user" && isText(b.tool_use_id) ? undefined : "a misplaced tool result";
+    case "tool_use":
+    case "server_tool_use":
+      return role === "assistant" && isText(b.id) && isText(b.name) && isObject(b.input) ? undefined : "a malformed tool call";
+    case "thinking":
+      return role === "assistant" && isText(b.thinking) && isText(b.signature) ? undefined : "a malformed thinking block";
+    case "redacted_thinking":
+      return role === "assistant" && isText(b.data) ? undefined : "a malformed thinking block";
+    default:
+      return undefined;
+  }
+}
+
+/**
  * Why a stored history cannot be sent as it is, or undefined when it can: every message has a role
- * and content, it starts with a user turn, and every tool_use is answered by a tool_result in the
- * next message.
+ * and non-empty content made of sound blocks, it starts with a user turn and ends with an answer,
+ * every tool_use is answered by a tool_result in the next message, and every tool_result answers a
+ * tool_use of the message before it.
  */
 export function historyProblem(value: unknown): string | undefined {
   if (!Array.isArray(value)) return "not a list of messages";
   for (let i = 0; i < value.length; i++) {
     const m = value[i];
-    if (!m || typeof m !== "object") return `message ${i} is not an object`;
+    if (!isObject(m)) return `message ${i} is not an object`;
     if (m.role !== "user" && m.role !== "assistant") return `message ${i} has role ${JSON.stringify(m.role)}`;
-    if (typeof m.content !== "string" && !Array.isArray(m.content)) return `message ${i} has no content`;
-    if (Array.isArray(m.content) && m.content.some((b: any) => !b || typeof b !== "object" || typeof b.type !== "string")) {
-      return `message ${i} has a block without a type`;
+    if (typeof m.content === "string") {
+      if (!m.content.trim()) return `message ${i} is empty`;
+      continue;
+    }
+    if (!Array.isArray(m.content)) return `message ${i} has no content`;
+    if (!m.content.length) return `message ${i} is empty`;
+    for (const b of m.content) {
+      if (!isObject(b) || !isText(b.type)) return `message ${i} has a block without a type`;
+      const problem = blockProblem(b, m.role);
+      if (problem) return `message ${i} has ${problem}`;
     }
   }
   if (value.length && !startsTurn(value[0])) return "it does not start with a user message";
   for (let i = 0; i < value.length; i++) {
     const m = value[i] as MessageParam;
-    if (m.role !== "assistant") continue;
+    const previous = value[i - 1] as MessageParam | undefined;
+    if (m.role === "user") {
+      const offered = new Set(previous?.role === "assistant" ? blocks(previous).filter((b) => b.type === "tool_use").map((b: any) => b.id) : []);
+      const results = blocks(m).filter((b) => b.type === "tool_result") as ToolResultBlockParam[];
+      if (results.some((r) => !offered.has(r.tool_use_id))) return `message ${i} answers a tool call that was not made`;
+      continue;
+    }
     const calls = blocks(m).filter((b) => b.type === "tool_use").map((b: any) => b.id);
     if (!calls.length) continue;
     const next = value[i + 1] as MessageParam | undefined;

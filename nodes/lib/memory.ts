@@ -73,7 +73,8 @@ export class ConversationMemory {
       await this.set(key, undefined);
       return { messages: [] };
     }
-    return { messages: record.messages, model: record.model };
+    // Trimmed here too, so a lowered cap (or a hand-edited store) never sends more than it allows.
+    return { messages: trimHistory(record.messages, this.settings.maxMessages), model: typeof record.model === "string" ? record.model : undefined };
   }
 
   /**

@@ -11,6 +11,7 @@ import type {
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeNodeError } from "./errors";
+import { replayable } from "./history";
 
 export interface ToolCallRecord {
   id: string;
@@ -68,9 +69,10 @@ export function emptyUsage(): TurnUsage {
   return { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
 }
 
-/** Every token of a turn, for the status line. */
-export function totalTokens(usage: TurnUsage): number {
-  return usage.input_tokens + usage.cache_read_input_tokens + usage.cache_creation_input_tokens + usage.output_tokens;
+/** Every token Claude processed: input, output, and cache writes and reads (for the status line and the cost guard). */
+export function totalTokens(usage: Partial<Message["usage"]> | TurnUsage | undefined | null): number {
+  if (!usage) return 0;
+  return (usage.input_tokens ?? 0) + (usage.output_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
 }
 
 export function addUsage(total: TurnUsage, usage: Partial<Message["usage"]> | undefined): void {
@@ -102,7 +104,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
     const reply = await settings.send(settings.request(messages));
     replies.push(reply);
     addUsage(usage, reply.usage);
-    const assistant: MessageParam = { role: "assistant", content: reply.content as MessageParam["content"] };
+    const assistant: MessageParam = { role: "assistant", content: replayable(reply.content) };
     messages.push(assistant);
     added.push(assistant);
 
@@ -129,7 +131,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
         // A tool call cut off mid-way can never be answered; keep the rest of what came.
         if (reply.content.some((b) => b.type === "tool_use")) {
           const kept = reply.content.filter((b) => b.type !== "tool_use");
-          added[added.length - 1] = { role: "assistant", content: (kept.length ? kept : [{ type: "text", text: "(cut short)" }]) as MessageParam["content"] };
+          added[added.length - 1] = { role: "assistant", content: kept.length ? replayable(kept) : [{ type: "text", text: "(cut short)" }] };
         }
         break;
       default:

@@ -1,17 +1,27 @@
 // Instructions as every node takes them: a Mustache template rendered per message with msg, flow,
 // global and env, or msg.instructions as given; a broken template is reported when the node starts.
 import type { Node, NodeAPI, NodeMessage } from "node-red";
+import { ClaudeNodeError } from "../lib/errors";
 import { renderTemplate, templateProblem } from "../lib/template";
 import { t } from "./messages";
 
-export function instructionsFor(RED: NodeAPI, node: Node, template: string, msg: NodeMessage & Record<string, any>): string {
+/** `secret` is the account's API key, which the template may not read from the environment. */
+export function instructionsFor(RED: NodeAPI, node: Node, template: string, msg: NodeMessage & Record<string, any>, secret?: string): string {
   if (typeof msg.instructions === "string") return msg.instructions;
-  return renderTemplate(template, {
-    msg,
-    flow: (key) => node.context().flow.get(key),
-    global: (key) => node.context().global.get(key),
-    env: (name) => RED.util.getSetting(node, name),
-  });
+  try {
+    return renderTemplate(template, {
+      msg,
+      flow: (key) => node.context().flow.get(key),
+      global: (key) => node.context().global.get(key),
+      // The API key must never reach a prompt, from where Claude could repeat it.
+      env: (name) => {
+        const value = name === "ANTHROPIC_API_KEY" ? undefined : RED.util.getSetting(node, name);
+        return secret && value === secret ? undefined : value;
+      },
+    });
+  } catch (err) {
+    throw new ClaudeNodeError("errors.bad-template", { detail: err instanceof Error ? err.message : String(err) });
+  }
 }
 
 /** Red status and an error at start when the template cannot be parsed. */

@@ -29,7 +29,20 @@ describe("user content", () => {
     assert.throws(() => toUserContent(circular), failsWith("errors.unserialisable-input"));
     assert.throws(() => toUserContent([{ type: "tool_use" }]), failsWith("errors.bad-block"));
     assert.throws(() => toUserContent([{ type: "text", text: " " }]), failsWith("errors.blank-block"));
-    assert.throws(() => toUserContent([{ type: "image" }]), failsWith("errors.bad-block"));
+    assert.throws(() => toUserContent([{ type: "image" }]), failsWith("errors.bad-source"));
+    assert.throws(() => toUserContent(new Uint8Array(2)), failsWith("errors.binary-input"));
+    assert.throws(() => toUserContent(() => 1), failsWith("errors.unserialisable-input"));
+  });
+
+  it("rejects blocks the API would refuse: extra fields and unusable sources", () => {
+    assert.throws(() => toUserContent([{ type: "text", text: "hi", extra: 1 }]), failsWith("errors.block-field"));
+    const image = (source: unknown) => [{ type: "image", source }];
+    assert.throws(() => toUserContent(image({ type: "base64", media_type: "image/tiff", data: "AAAA" })), failsWith("errors.bad-source"));
+    assert.throws(() => toUserContent(image({ type: "base64", media_type: "image/png", data: "***" })), failsWith("errors.bad-source"));
+    assert.throws(() => toUserContent(image({ type: "url", url: "file:///etc/passwd" })), failsWith("errors.bad-source"));
+    assert.throws(() => toUserContent([{ type: "document", source: { type: "base64", media_type: "image/png", data: "AAAA" } }]), failsWith("errors.bad-source"));
+    const fine = [...image({ type: "base64", media_type: "image/png", data: "AAAA" }), { type: "document", source: { type: "url", url: "https://x.test/a.pdf" }, title: "a" }];
+    assert.deepStrictEqual(toUserContent(fine), fine);
   });
 
   it("takes strings and numbers as conversation ids and nothing else", () => {

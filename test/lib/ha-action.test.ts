@@ -62,6 +62,11 @@ describe("ha-action", () => {
     ]);
     assert.strictEqual(checkCall({ action: "light.turn_on", entity_id: "lock.front_door" }, allow).length, 1, "a single id is checked too");
     assert.deepStrictEqual(checkCall(null, allow), [], "shape problems are left to the schema");
+    assert.deepStrictEqual(
+      checkCall({ action: "light.turn_on", entity_id: ["light.hall"], data: { target: { entity_id: "lock.front_door" } } }, allow),
+      [{ key: "errors.ha-data-target", params: { key: "target" } }],
+      "a target hidden in data would reach Home Assistant as is",
+    );
   });
 
   it("maps a call to what the Home Assistant Action node takes", () => {

@@ -1,6 +1,6 @@
 import assert from "assert";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { historyProblem, startsTurn, trimHistory, withoutThinking } from "../../nodes/lib/history";
+import { historyProblem, replayable, startsTurn, trimHistory, withoutThinking } from "../../nodes/lib/history";
 
 const user = (text: string): MessageParam => ({ role: "user", content: text });
 const assistant = (text: string): MessageParam => ({ role: "assistant", content: [{ type: "text", text }] });
@@ -53,5 +53,52 @@ describe("history", () => {
     ];
     assert.deepStrictEqual(withoutThinking(history)[1].content, [{ type: "text", text: "yo" }]);
     assert.strictEqual((history[1].content as unknown[]).length, 3, "the input is not changed");
+  });
+});
+
+describe("history soundness", () => {
+  const u = (content: MessageParam["content"]): MessageParam => ({ role: "user", content });
+  const a = (content: MessageParam["content"]): MessageParam => ({ role: "assistant", content });
+  const call = { type: "tool_use", id: "toolu_1", name: "lights", input: { on: true } } as const;
+  const result = { type: "tool_result", tool_use_id: "toolu_1", content: "done" } as const;
+
+  it("accepts a sound history with a tool round", () => {
+    assert.strictEqual(historyProblem([u("lights on"), a([call]), u([result]), a([{ type: "text", text: "Done." }])]), undefined);
+  });
+
+  const broken: Array<[string, unknown, RegExp]> = [
+    ["not a list", { messages: [] }, /not a list/],
+    ["a message that is not an object", [u("hi"), "hello"], /message 1 is not an object/],
+    ["an unknown role", [u("hi"), { role: "system", content: "x" }], /message 1 has role "system"/],
+    ["no content", [u("hi"), { role: "assistant" }], /message 1 has no content/],
+    ["empty string content", [u("hi"), a("  ")], /message 1 is empty/],
+    ["an empty block list", [u("hi"), a([])], /message 1 is empty/],
+    ["a block without a type", [u("hi"), a([{ text: "x" } as any])], /block without a type/],
+    ["an empty text block", [u("hi"), a([{ type: "text", text: " " }])], /an empty text block/],
+    ["a thinking block without signature", [u("hi"), a([{ type: "thinking", thinking: "hm" } as any, { type: "text", text: "x" }])], /malformed thinking/],
+    ["a tool call without input", [u("hi"), a([{ type: "tool_use", id: "t", name: "n" } as any]), u([{ type: "tool_result", tool_use_id: "t" }]), a("ok")], /malformed tool call/],
+    ["an image from the assistant", [u("hi"), a([{ type: "image", source: { type: "base64" } } as any])], /image block without a source/],
+    ["a start with the assistant", [a("hello"), u("hi"), a("x")], /does not start with a user message/],
+    ["a start with a tool result", [u([result]), a("x")], /does not start with a user message/],
+    ["a tool call without its result", [u("hi"), a([call]), u("next"), a("x")], /tool call in message 1 has no result/],
+    ["a result for a call never made", [u("hi"), a("x"), u([{ ...result, tool_use_id: "toolu_9" }, { type: "text", text: "and" }]), a("y")], /message 2 answers a tool call that was not made/],
+    ["an unanswered last user message", [u("hi")], /does not end with an answer/],
+  ];
+  for (const [name, value, problem] of broken) {
+    it(`finds ${name}`, () => {
+      assert.match(historyProblem(value) ?? "", problem);
+    });
+  }
+
+  it("makes an empty or blank answer replayable", () => {
+    assert.deepStrictEqual(replayable([]), [{ type: "text", text: "(no answer)" }]);
+    assert.deepStrictEqual(replayable([{ type: "text", text: "" }, call]), [call]);
+    assert.deepStrictEqual(replayable([{ type: "text", text: "Hi" }]), [{ type: "text", text: "Hi" }]);
+  });
+
+  it("makes an empty or blank answer replayable", () => {
+    assert.deepStrictEqual(replayable([]), [{ type: "text", text: "(no answer)" }]);
+    assert.deepStrictEqual(replayable([{ type: "text", text: "" }, call]), [call]);
+    assert.deepStrictEqual(replayable([{ type: "text", text: "Hi" }]), [{ type: "text", text: "Hi" }]);
   });
 });

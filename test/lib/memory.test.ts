@@ -75,4 +75,24 @@ describe("conversation memory", () => {
     assert.match(loaded.discarded!, /start with a user/);
     assert.strictEqual(context.data.size, 0);
   });
+  it("resets hand-edited conversations of every kind on load, leaving sound ones alone", async () => {
+    const context = memoryContext();
+    const good = { messages: turn(1), updated: Date.now() };
+    context.data.set(contextKey("bad"), { messages: [turn(0)[1], ...turn(1)], updated: Date.now() });
+    context.data.set(contextKey("junk"), "some text someone typed");
+    context.data.set(contextKey("good"), good);
+    const memory = new ConversationMemory(context, { idleMinutes: 30, maxMessages: 40 });
+    assert.deepStrictEqual(await memory.load("bad"), { messages: [], discarded: "it does not start with a user message" });
+    assert.deepStrictEqual(await memory.load("junk"), { messages: [], discarded: "not a stored conversation" });
+    assert.strictEqual(context.data.has(contextKey("bad")), false, "the unusable history is removed");
+    assert.deepStrictEqual((await memory.load("good")).messages, good.messages);
+  });
+
+  it("trims an over-long stored history on load to the cap, in whole turns", async () => {
+    const context = memoryContext();
+    const messages = Array.from({ length: 30 }, (_, n) => turn(n)).flat();
+    context.data.set(contextKey("long"), { messages, updated: Date.now() });
+    const loaded = await new ConversationMemory(context, { idleMinutes: 30, maxMessages: 6 }).load("long");
+    assert.deepStrictEqual(loaded.messages, messages.slice(-6));
+  });
 });

@@ -10,6 +10,8 @@ export interface RecordedRequest {
   path: string;
   headers: http.IncomingHttpHeaders;
   body: any;
+  /** Resolves when the response is over: "finished" when it was sent whole, "aborted" when the connection closed first. */
+  settled: Promise<"finished" | "aborted">;
 }
 
 export interface Reply {
@@ -29,6 +31,8 @@ export interface Reply {
   cutAfterEvents?: number;
   /** SSE only: send an `error` event after this many events, inside the 200 stream. */
   errorEventAfter?: number;
+  /** The error that event carries; default overloaded_error. */
+  errorEvent?: { type: string; message: string };
   /** Wait this long before answering, or (with stallAfterEvents) in the middle of the stream. */
   delayMs?: number;
   stallAfterEvents?: number;
@@ -57,6 +61,10 @@ export const DEFAULT_MODELS: ModelEntry[] = [
 
 let requestCounter = 0;
 
+export function isMessageRequest(r: RecordedRequest): boolean {
+  return r.method === "POST" && r.path === "/v1/messages";
+}
+
 export class AnthropicStandIn {
   readonly requests: RecordedRequest[] = [];
   models: ModelEntry[] = DEFAULT_MODELS;
@@ -74,6 +82,14 @@ export class AnthropicStandIn {
   private server = http.createServer((req, res) => this.handle(req, res));
   private sockets = new Set<import("net").Socket>();
   private timers = new Set<NodeJS.Timeout>();
+  private waiters: Array<() => boolean> = [];
+  /** Message requests being answered right now, and the most there ever were at once. */
+  active = 0;
+  peakActive = 0;
+  /** Delay of the models endpoint's answers. */
+  modelsDelayMs = 0;
+  /** Larger request bodies get the API's 413 request_too_large (its limit is 32 MB). */
+  maxBodyBytes = 32 * 1024 * 1024;
 
   get url(): string {
     const address = this.server.address() as AddressInfo;
@@ -82,7 +98,7 @@ export class AnthropicStandIn {
 
   /** Message requests only (POST /v1/messages). */
   get messageRequests(): RecordedRequest[] {
-    return this.requests.filter((r) => r.method === "POST" && r.path === "/v1/messages");
+    return this.requests.filter(isMessageRequest);
   }
 
   async start(): Promise<this> {
@@ -109,6 +125,28 @@ export class AnthropicStandIn {
   reset(): void {
     this.requests.length = 0;
     this.queue = [];
+    this.peakActive = this.active;
+  }
+
+  /**
+   * Resolves once `count` requests that `which` picks (by default message requests) have arrived;
+   * they are recorded before they are answered.
+   */
+  whenRequests(count: number, which: (r: RecordedRequest) => boolean = isMessageRequest): Promise<RecordedRequest[]> {
+    return new Promise((resolve) => {
+      const check = () => {
+        const found = this.requests.filter(which);
+        if (found.length < count) return false;
+        resolve(found);
+        return true;
+      };
+      if (!check()) this.waiters.push(check);
+    });
+  }
+
+  /** Connections from clients that are open right now. */
+  get openConnections(): number {
+    return this.sockets.size;
   }
 
   private sleep(ms: number): Promise<void> {
@@ -122,18 +160,27 @@ export class AnthropicStandIn {
   }
 
   private async handle(req: http.IncomingMessage, res: http.ServerResponse): Promise<void> {
+    const settled = new Promise<"finished" | "aborted">((resolve) => res.on("close", () => resolve(res.writableFinished ? "finished" : "aborted")));
     const chunks: Buffer[] = [];
-    for await (const chunk of req) chunks.push(chunk as Buffer);
-    const text = Buffer.concat(chunks).toString("utf8");
+    let size = 0;
+    for await (const chunk of req) {
+      size += (chunk as Buffer).length;
+      if (size <= this.maxBodyBytes) chunks.push(chunk as Buffer);
+    }
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
-    const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, headers: req.headers, body: text ? safeParse(text) : undefined };
+    const tooLarge = size > this.maxBodyBytes;
+    const text = tooLarge ? "" : Buffer.concat(chunks).toString("utf8");
+    const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, headers: req.headers, body: text ? safeParse(text) : undefined, settled };
     this.requests.push(recorded);
+    this.waiters = this.waiters.filter((check) => !check());
     const requestId = `req_standin_${++requestCounter}`;
     res.setHeader("request-id", requestId);
     if (this.acceptedKeys && !this.acceptedKeys.includes(keyOf(req.headers))) {
       return sendError(res, 401, { type: "authentication_error", message: "invalid x-api-key" }, requestId);
     }
 
+    if (req.method === "GET" && url.pathname.startsWith("/v1/models") && this.modelsDelayMs) await this.sleep(this.modelsDelayMs);
+    if (res.destroyed) return;
     if (req.method === "GET" && url.pathname === "/v1/models") return this.listModels(res);
     if (req.method === "GET" && url.pathname.startsWith("/v1/models/")) {
       const model = this.models.find((m) => m.id === decodeURIComponent(url.pathname.slice("/v1/models/".length)));
@@ -143,8 +190,12 @@ export class AnthropicStandIn {
     if (req.method !== "POST" || url.pathname !== "/v1/messages") {
       return sendError(res, 404, { type: "not_found_error", message: `no route ${req.method} ${url.pathname}` }, requestId);
     }
+    if (tooLarge) return sendError(res, 413, { type: "request_too_large", message: "Request exceeds the maximum allowed number of bytes." }, requestId);
     const refused = this.requestProblem(recorded.body);
     if (refused) return sendError(res, 400, { type: "invalid_request_error", message: refused }, requestId);
+    this.active++;
+    this.peakActive = Math.max(this.peakActive, this.active);
+    settled.then(() => this.active--);
     const responder = this.queue.shift() ?? this.fallback;
     const reply = await responder(recorded);
     if (reply.delayMs && reply.stallAfterEvents === undefined) await this.sleep(reply.delayMs);
@@ -178,7 +229,7 @@ export class AnthropicStandIn {
     if (body?.output_config?.format && model && !model.structured_outputs) return `${model.id} does not support output_config.format`;
     const forced = body?.tool_choice?.type === "tool" || body?.tool_choice?.type === "any";
     if (forced && body?.thinking && body.thinking.type !== "disabled") return "Thinking may not be enabled when tool_choice forces tool use.";
-    return undefined;
+    return messagesProblem(body?.messages);
   }
 
   private listModels(res: http.ServerResponse): void {
@@ -196,15 +247,32 @@ export class AnthropicStandIn {
         return;
       }
       if (reply.errorEventAfter === i) {
-        writeEvent(res, "error", { type: "error", error: { type: "overloaded_error", message: "Overloaded" }, request_id: requestId });
+        writeEvent(res, "error", { type: "error", error: reply.errorEvent ?? { type: "overloaded_error", message: "Overloaded" }, request_id: requestId });
         res.end();
         return;
       }
       if (reply.stallAfterEvents === i) await this.sleep(reply.delayMs ?? 60_000);
-      writeEvent(res, events[i][0], events[i][1]);
+      // Waiting for each write to reach the socket makes a cut or a stall happen truly mid-stream,
+      // after the client has received what came before.
+      await new Promise<void>((resolve) => writeEvent(res, events[i][0], events[i][1], resolve));
     }
     res.end();
   }
+}
+
+/** What the real API says about messages it rejects: empty ones, blank text, results for calls never made. */
+function messagesProblem(messages: any[] | undefined): string | undefined {
+  if (!Array.isArray(messages) || !messages.length) return "messages: at least one message is required";
+  for (const [i, m] of messages.entries()) {
+    const blocks = typeof m.content === "string" ? [{ type: "text", text: m.content }] : m.content;
+    if (!Array.isArray(blocks) || !blocks.length) return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
+    if (blocks.some((b: any) => b.type === "text" && !String(b.text ?? "").trim())) return `messages.${i}: text content blocks must contain non-whitespace text`;
+    const previous = messages[i - 1];
+    const offered = new Set((Array.isArray(previous?.content) ? previous.content : []).filter((b: any) => b.type === "tool_use").map((b: any) => b.id));
+    const orphan = blocks.find((b: any) => b.type === "tool_result" && !offered.has(b.tool_use_id));
+    if (orphan) return `messages.${i}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${orphan.tool_use_id}`;
+  }
+  return undefined;
 }
 
 /** The usage numbers a reply carries (the TTL split of cache writes stays in the simulation). */
@@ -235,8 +303,8 @@ function sendError(res: http.ServerResponse, status: number, error: { type: stri
   sendJson(res, status, { type: "error", error, request_id: requestId }, headers);
 }
 
-function writeEvent(res: http.ServerResponse, event: string, data: unknown): void {
-  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
+function writeEvent(res: http.ServerResponse, event: string, data: unknown, written?: () => void): void {
+  res.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`, () => written?.());
 }
 
 function modelInfo(m: ModelEntry): any {

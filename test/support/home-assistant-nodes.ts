@@ -72,6 +72,39 @@ export function serverConfigNode(id: string, overrides: Record<string, unknown> 
   };
 }
 
+// Every property the editor saves for a new Action node (version 7). `version` matters: without it
+// the node is migrated as an old flow, and the last migration forces blockInputOverrides to false.
+export function actionNodeConfig(server: string, overrides: Record<string, unknown> = {}): Record<string, unknown> {
+  return {
+    id: "action",
+    type: "api-call-service",
+    name: "",
+    server,
+    version: 7,
+    debugenabled: false,
+    action: "",
+    floorId: [],
+    areaId: [],
+    deviceId: [],
+    entityId: [],
+    labelId: [],
+    data: "",
+    dataType: "jsonata",
+    mergeContext: "",
+    mustacheAltTags: false,
+    outputProperties: [
+      { property: "sent", propertyType: "msg", value: "", valueType: "data" },
+      { property: "results", propertyType: "msg", value: "", valueType: "results" },
+    ],
+    queue: "none",
+    blockInputOverrides: false,
+    domain: "",
+    service: "",
+    wires: [["out"]],
+    ...overrides,
+  };
+}
+
 /** Credentials for `helper.load(..., flow, credentials)`, keyed by the server node's id. */
 export function serverCredentials(id: string, standin: HomeAssistantStandIn): Record<string, Record<string, string>> {
   return { [id]: { host: standin.url, access_token: standin.token } };

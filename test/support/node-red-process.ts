@@ -129,9 +129,9 @@ export async function startNodeRed(opts: NodeRedOptions = {}): Promise<NodeRedPr
       throw new Error(`Node-RED exited (${child.exitCode ?? child.signalCode}) before answering:\n${out}`);
     }
     try {
-      // /auth/login answers with or without adminAuth (/settings needs a login when adminAuth is on).
-      const res = await fetch(`${url}/auth/login`, { signal: AbortSignal.timeout(2000) });
-      if (res.ok) break;
+      const res = await fetch(`${url}/settings`, { signal: AbortSignal.timeout(2000) });
+      // With adminAuth the API answers 401 until a user logs in: that is an answer too.
+      if (res.ok || res.status === 401) break;
     } catch {
       /* not listening yet */
     }

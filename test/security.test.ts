@@ -1,0 +1,118 @@
+// The API key never leaves the runtime. A real Node-RED process runs a chat flow with a debug node
+// (complete msg to sidebar, log and status) and a Catch node, through successes and every kind of
+// failure; then the test greps everything a user or another program could see for the key.
+import assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { AnthropicStandIn } from "./support/anthropic-standin";
+import { chat, deploy, processChatFlow, recordComms } from "./support/chat-process";
+import { KEY } from "./support/nodes";
+import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
+import { REPO_ROOT } from "./support/paths";
+
+const ENV_KEY = "sk-ant-env-ANOTHER-SECRET-987654321";
+
+/** Every file below a directory, as text. */
+function filesBelow(dir: string): Record<string, string> {
+  const found: Record<string, string> = {};
+  for (const entry of fs.readdirSync(dir, { withFileTypes: true })) {
+    const full = path.join(dir, entry.name);
+    if (entry.name === "node_modules") continue;
+    if (entry.isDirectory()) Object.assign(found, filesBelow(full));
+    else found[full] = fs.readFileSync(full, "utf8");
+  }
+  return found;
+}
+
+describe("the API key stays in the runtime", function () {
+  this.timeout(120_000);
+  let api: AnthropicStandIn;
+  let nr: NodeRedProcess;
+  // Kept after Node-RED stops, to grep the files it wrote.
+  const userDir = fs.mkdtempSync(path.join(os.tmpdir(), "nrc-security-"));
+
+  before(async () => {
+    api = await new AnthropicStandIn().start();
+    nr = await startNodeRed({
+      userDir,
+      packages: [REPO_ROOT],
+      // The SDK's own debug logging asked for from the environment, and a second key there.
+      env: { ANTHROPIC_LOG: "debug", ANTHROPIC_API_KEY: ENV_KEY, CLAUDE_KEY_COPY: KEY },
+      settings: { logging: { console: { level: "trace", metrics: false, audit: true } } },
+    });
+  });
+  after(async () => {
+    await nr?.stop();
+    await api.stop();
+    fs.rmSync(userDir, { recursive: true, force: true });
+  });
+
+  it("appears nowhere: not in msg, debug sidebar, status, logs, errors, exported flows, credentials or files", async () => {
+    const instructions = "You help. Key: {{env.ANTHROPIC_API_KEY}} {{env.CLAUDE_KEY_COPY}}.";
+    await deploy(nr, processChatFlow(api.url, { apiKey: KEY, store: "file", instructions }));
+    const comms = await recordComms(nr);
+    const answers: string[] = [];
+    const ask = async (text: string) => answers.push((await chat(nr, text, "s1")).raw);
+
+    await ask("hello");
+    // Failures of every kind, including an API error that echoes the key back.
+    api.reply({ status: 400, error: { type: "invalid_request_error", message: `invalid header x-api-key: ${KEY}` } });
+    await ask("echo");
+    api.reply({ status: 401, error: { type: "authentication_error", message: "invalid x-api-key" } });
+    await ask("refused");
+    api.reply({ content: [{ type: "text", text: "cut" }], cutAfterEvents: 4 });
+    await ask("cut");
+    api.reply({ content: [{ type: "text", text: "boom" }], errorEventAfter: 4, errorEvent: { type: "api_error", message: `internal ${KEY}` } });
+    await ask("event");
+    await ask("");
+    await ask("bye");
+
+    const exported = await (await fetch(`${nr.url}/flows`)).text();
+    const credentials = await (await fetch(`${nr.url}/credentials/claude-config/chat-account`)).text();
+    const settings = await (await fetch(`${nr.url}/settings`)).text();
+    const context = await (await fetch(`${nr.url}/context/node/chat-node?store=file`)).text().catch(() => "");
+    const modelsUrl = `${nr.url}/claude-config/chat-account/models`;
+    const listed = await (await fetch(modelsUrl)).text();
+    const tried = await (await fetch(modelsUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ apiKey: "__PWRD__" }) })).text();
+    const refused = await (await fetch(modelsUrl, { method: "POST", headers: { "content-type": "application/json" }, body: JSON.stringify({ apiKey: "__PWRD__", baseUrl: `${api.url}/echo` }) })).text();
+    // The last answer's debug message reaches the websocket after the HTTP answer.
+    while (!JSON.stringify(comms.messages).includes("You said: bye")) await new Promise((r) => setTimeout(r, 20));
+    comms.close();
+    await nr.stop();
+    const files = filesBelow(nr.userDir);
+
+    // The key was really in use, and the grep really saw what it greps.
+    assert.ok(api.messageRequests.every((r) => r.headers.authorization === `Bearer ${KEY}`), "every request carried the key");
+    assert.ok(comms.messages.some((m) => m.topic === "debug"), "the debug sidebar got messages");
+    assert.ok(comms.messages.some((m) => String(m.topic).startsWith("status/")), "node status went to the editor");
+    assert.match(answers.join("\n"), /\[redacted\]/, "an echoed key was redacted");
+    assert.ok(nr.output().length > 1000, "the log was captured");
+    assert.match(credentials, /"has_apiKey":true/);
+    assert.match(listed + tried, /claude-haiku-4-5/, "the model list endpoints answered");
+    assert.match(refused, /"error"/, "a failing model list answered with an error");
+    assert.ok(files[path.join(nr.userDir, "flows_cred.json")], "credentials were saved (encrypted)");
+
+    // The template could not put either key into the prompt sent to Claude.
+    const systems = api.messageRequests.map((r) => JSON.stringify(r.body.system));
+    for (const system of systems) {
+      assert.ok(!system.includes(KEY) && !system.includes(ENV_KEY), `a key reached the prompt: ${system}`);
+    }
+
+    const seen: Record<string, string> = {
+      "HTTP answers (msg.payload / msg.error)": answers.join("\n"),
+      "debug sidebar and status (/comms)": JSON.stringify(comms.messages),
+      "Node-RED log": nr.output(),
+      "exported flows (GET /flows)": exported,
+      "credentials endpoint": credentials,
+      "settings endpoint": settings,
+      "context endpoint": context,
+      "model list endpoint": listed + tried + refused,
+      ...files,
+    };
+    for (const [where, text] of Object.entries(seen)) {
+      assert.ok(!text.includes(KEY), `the key appears in ${where}`);
+      assert.ok(!text.includes(ENV_KEY), `the environment's key appears in ${where}`);
+    }
+  });
+});
