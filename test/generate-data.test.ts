@@ -4,8 +4,8 @@ import * as os from "os";
 import * as path from "path";
 import { RESULT_TOOL } from "../nodes/lib/structured-output";
 import { SAMPLES } from "./support/samples";
-import { AnthropicStandIn } from "./support/anthropic-standin";
-import { ALL_NODES, KEY, account, helper, nextError, nextMessage } from "./support/nodes";
+import type { AnthropicStandIn } from "./support/anthropic-standin";
+import { ALL_NODES, KEY, account, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
 
 // Real core nodes: Catch receives the errors, File In produces a Buffer as flows do.
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
@@ -44,23 +44,18 @@ function text(value: unknown) {
 }
 
 describe("claude-generate-data", function () {
+  const standIn = useStandIn();
   let api: AnthropicStandIn;
   let dir: string;
 
-  before((done) => {
+  before(() => {
     dir = fs.mkdtempSync(path.join(os.tmpdir(), "claude-generate-data-"));
-    helper.startServer(done);
   });
-  after((done) => {
+  after(() => {
     fs.rmSync(dir, { recursive: true, force: true });
-    helper.stopServer(done);
   });
-  beforeEach(async () => {
-    api = await new AnthropicStandIn().start();
-  });
-  afterEach(async () => {
-    await helper.unload();
-    await api.stop();
+  beforeEach(() => {
+    api = standIn();
   });
 
   it("delivers a result that passes the schema as parsed JSON, using structured outputs", async () => {
