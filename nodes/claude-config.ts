@@ -2,6 +2,7 @@
 // one SDK client they share.
 import type { NodeAPI, NodeDef } from "node-red";
 import { Account } from "./lib/account";
+import { editorNumber } from "./lib/editor-values";
 import { OptionsError, optionsFromConfig } from "./lib/options";
 import type { ClaudeConfigNode } from "./runtime/account-node";
 import { registerAdminRoutes } from "./runtime/admin-routes";
@@ -18,17 +19,6 @@ interface ClaudeConfigDef extends NodeDef {
   [option: string]: any;
 }
 
-function count(value: unknown, fallback: number): number {
-  const n = Number(value);
-  return value !== "" && value !== undefined && Number.isFinite(n) && n >= 0 ? Math.floor(n) : fallback;
-}
-
-/** Seconds may have a fraction (0.5); anything not positive means the default. */
-function seconds(value: unknown, fallback: number): number {
-  const n = Number(value);
-  return value !== "" && value !== undefined && Number.isFinite(n) && n > 0 ? n : fallback;
-}
-
 /**
  * Where the cost guard keeps today's usage: global context, because Node-RED clears a node's own
  * context when the node is redeployed unless a context store is configured.
@@ -37,6 +27,8 @@ function usageKey(id: string): string {
   return `claude_usage_${id.replace(/[^A-Za-z0-9_]/g, "_")}`;
 }
 
+const WHOLE = { whole: true };
+
 export = function (RED: NodeAPI) {
   function ClaudeConfig(this: ClaudeConfigNode, def: ClaudeConfigDef) {
     RED.nodes.createNode(this, def);
@@ -44,14 +36,14 @@ export = function (RED: NodeAPI) {
       this.account = new Account({
         apiKey: this.credentials?.apiKey || undefined,
         baseUrl: String(def.baseUrl ?? "").trim() || undefined,
-        timeoutSeconds: seconds(def.timeout, 600),
-        maxRetries: count(def.retries, 2),
-        maxConcurrent: count(def.maxConcurrent, 0),
+        timeoutSeconds: editorNumber(def.timeout, 600, { positive: true }),
+        maxRetries: editorNumber(def.retries, 2, WHOLE),
+        maxConcurrent: editorNumber(def.maxConcurrent, 0, WHOLE),
         options: optionsFromConfig(def),
         limits: {
-          maxToolRounds: count(def.maxToolRounds, 0),
-          maxTurnTokens: count(def.maxTurnTokens, 0),
-          maxDailyTokens: count(def.maxDailyTokens, 0),
+          maxToolRounds: editorNumber(def.maxToolRounds, 0, WHOLE),
+          maxTurnTokens: editorNumber(def.maxTurnTokens, 0, WHOLE),
+          maxDailyTokens: editorNumber(def.maxDailyTokens, 0, WHOLE),
         },
       });
       const guard = this.account.guard;

@@ -12,6 +12,7 @@ import { applyOverrides, type MessageOverrides } from "./lib/options";
 import { buildRequest } from "./lib/request";
 import { runToolCalls, type ToolProvider } from "./lib/tools";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content";
+import { editorNumber } from "./lib/editor-values";
 import { ClaudeNodeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/turn";
 import { accountOf } from "./runtime/account-node";
@@ -39,11 +40,6 @@ type Msg = NodeMessage & Record<string, any>;
 const MAX_CONTINUATIONS = 5;
 const SWEEP_MS = 60_000;
 
-function setting(value: unknown, fallback: number, whole = true): number {
-  const n = Number(value);
-  return value !== "" && value !== undefined && Number.isFinite(n) && n >= 0 ? (whole ? Math.floor(n) : n) : fallback;
-}
-
 export = function (RED: NodeAPI) {
   function ClaudeConversation(this: Node, def: ConversationDef) {
     RED.nodes.createNode(this, def);
@@ -53,13 +49,13 @@ export = function (RED: NodeAPI) {
     // Every request in flight listens for the node closing; many at once are normal, not a leak.
     setMaxListeners(0, lifetime.signal);
     // Fractions of a minute are kept (0.5 is 30 seconds, not "never").
-    const idleMinutes = setting(def.idleMinutes, 30, false);
+    const idleMinutes = editorNumber(def.idleMinutes, 30);
     const memory = new ConversationMemory(node.context() as unknown as ContextLike, {
       store: def.store || undefined,
       idleMinutes,
-      maxMessages: setting(def.maxMessages, 40),
+      maxMessages: editorNumber(def.maxMessages, 40, { whole: true }),
     });
-    const maxRounds = setting(def.maxRounds, 10) || 10;
+    const maxRounds = editorNumber(def.maxRounds, 10, { whole: true, positive: true }) || 10;
     checkTemplate(RED, node, def.instructions ?? "");
 
     // Every minute, or as often as the idle time when that is shorter (at most once a second).

@@ -3,7 +3,8 @@
 // uses it as a ToolProvider. A thin adapter: the rules live in lib/.
 import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
-import { actionPayload, actionSchema, checkAllowList, checkCall, normaliseList, type ActionInput, type AllowList, type Problem } from "./lib/ha-action";
+import { actionPayload, actionSchema, checkAllowList, checkCall, type ActionInput, type AllowList, type Problem } from "./lib/ha-action";
+import { editorList, editorNumber } from "./lib/editor-values";
 import { callKey, toolMessage, type Settled } from "./lib/tool-calls";
 import type { ToolAnswer } from "./lib/tool-result";
 import { compileSchema, errorsText, SchemaError, type CompiledSchema } from "./lib/json-schema";
@@ -26,11 +27,6 @@ interface ToolDef extends NodeDef {
 const DEFAULT_TIMEOUT_S = 30;
 const EMPTY_SCHEMA = { type: "object", properties: {} };
 
-function seconds(value: unknown): number {
-  const n = Number(value);
-  return value !== "" && value !== undefined && Number.isFinite(n) && n > 0 ? n : DEFAULT_TIMEOUT_S;
-}
-
 export = function (RED: NodeAPI) {
   const text = (p: Problem) => t(RED, p.key, p.params);
 
@@ -39,8 +35,8 @@ export = function (RED: NodeAPI) {
     const node = this;
     const name = String(def.name ?? "").trim();
     const mode = def.mode === "ha" ? "ha" : "plain";
-    const timeoutS = seconds(def.timeout);
-    const allow: AllowList = { actions: normaliseList(def.actions), entities: normaliseList(def.entities) };
+    const timeoutS = editorNumber(def.timeout, DEFAULT_TIMEOUT_S, { positive: true });
+    const allow: AllowList = { actions: editorList(def.actions), entities: editorList(def.entities) };
 
     let definition: Tool;
     let validator: CompiledSchema;

@@ -26,7 +26,8 @@ export const API_LIMITS: AttachmentLimits = { imageBytes: 5 * 1024 * 1024, reque
 /** Room left in the request for the text, the schema and the JSON around the attachments. */
 const REQUEST_RESERVE = 256 * 1024;
 
-export const SUPPORTED_TYPES: AttachmentType[] = ["image/jpeg", "image/png", "image/gif", "image/webp", "application/pdf"];
+export const IMAGE_TYPES: ImageType[] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
+export const SUPPORTED_TYPES: AttachmentType[] = [...IMAGE_TYPES, "application/pdf"];
 
 const EXTENSIONS: Record<string, AttachmentType> = {
   ".jpg": "image/jpeg",
@@ -48,7 +49,7 @@ export function sniffType(bytes: Uint8Array): AttachmentType | undefined {
   return undefined;
 }
 
-function isUrl(text: string): boolean {
+export function isHttpUrl(text: string): boolean {
   return /^https?:\/\//i.test(text);
 }
 
@@ -77,7 +78,7 @@ export async function attachmentBlocks(value: unknown, limits: AttachmentLimits 
 
 async function attachmentBlock(item: unknown, index: number, limits: AttachmentLimits): Promise<ImageBlockParam | DocumentBlockParam> {
   if (Buffer.isBuffer(item) || item instanceof Uint8Array) return fromBytes(Buffer.from(item), index, limits);
-  if (typeof item === "string") return isUrl(item) ? fromUrl(item, undefined, undefined, index) : fromBytes(await readFile(item, index, limits), index, limits, path.basename(item));
+  if (typeof item === "string") return isHttpUrl(item) ? fromUrl(item, undefined, undefined, index) : fromBytes(await readFile(item, index, limits), index, limits, path.basename(item));
   if (!item || typeof item !== "object") throw new ClaudeNodeError("errors.attachment-shape", { index });
   const spec = item as Exclude<Attachment, Buffer | string>;
   const filename = typeof spec.filename === "string" && spec.filename ? spec.filename : undefined;
@@ -87,7 +88,7 @@ async function attachmentBlock(item: unknown, index: number, limits: AttachmentL
   }
   if (typeof spec.base64 === "string") return fromBytes(decodeBase64(spec.base64, index), index, limits, filename);
   if (typeof spec.path === "string") return fromBytes(await readFile(spec.path, index, limits), index, limits, filename ?? path.basename(spec.path));
-  if (typeof spec.url === "string" && isUrl(spec.url)) return fromUrl(spec.url, spec.mimeType, filename, index);
+  if (typeof spec.url === "string" && isHttpUrl(spec.url)) return fromUrl(spec.url, spec.mimeType, filename, index);
   throw new ClaudeNodeError("errors.attachment-shape", { index });
 }
 

@@ -1,5 +1,6 @@
 // Turns what a flow sends into the content of a user message the API will accept.
 import type { ContentBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import { IMAGE_TYPES, isHttpUrl } from "./attachments";
 import { ClaudeNodeError } from "./errors";
 
 const INPUT_BLOCK_TYPES = new Set(["text", "image", "document"]);
@@ -9,7 +10,7 @@ const BLOCK_FIELDS: Record<string, Set<string>> = {
   image: new Set(["type", "source", "cache_control"]),
   document: new Set(["type", "source", "title", "context", "citations", "cache_control"]),
 };
-const IMAGE_MEDIA_TYPES = new Set(["image/jpeg", "image/png", "image/gif", "image/webp"]);
+const IMAGE_MEDIA_TYPES = new Set<string>(IMAGE_TYPES);
 const BASE64 = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
 
 /** An empty string means "no text": the API rejects blank text blocks, so they are caught here. */
@@ -27,7 +28,7 @@ function sourceProblem(type: string, source: any): string | undefined {
       if (type === "document" && source.media_type !== "application/pdf") return `media type ${JSON.stringify(source.media_type)} is not application/pdf`;
       return undefined;
     case "url":
-      return typeof source.url === "string" && /^https?:\/\//i.test(source.url) ? undefined : "its url is not an http(s) URL";
+      return typeof source.url === "string" && isHttpUrl(source.url) ? undefined : "its url is not an http(s) URL";
     case "file":
       return typeof source.file_id === "string" && source.file_id ? undefined : "it has no file_id";
     case "text":

@@ -41,12 +41,6 @@ const PATTERN = /^(\*|[a-z0-9_*]+\.[a-z0-9_*]+)$/;
 /** Keys that would let data reach entities outside the allow list (a `target` in data reaches Home Assistant as is). */
 export const TARGET_KEYS = ["entity_id", "device_id", "area_id", "floor_id", "label_id", "target"];
 
-/** A list from the editor (an array, or text separated by commas or new lines): trimmed, lower case, no repeats. */
-export function normaliseList(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : typeof value === "string" ? value.split(/[,\n]/) : [];
-  return [...new Set(items.map((v) => String(v).trim().toLowerCase()).filter(Boolean))];
-}
-
 /** Problems with the allow lists themselves, found when the node starts. */
 export function checkAllowList(allow: AllowList): Problem[] {
   const problems: Problem[] = [];

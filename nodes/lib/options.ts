@@ -1,5 +1,6 @@
 // The model options an account holds and every node inherits, with per-message overrides.
 // Pure: no Node-RED here, so the rules can be tested and reused.
+import { editorList, editorNumber } from "./editor-values";
 
 export type ThinkingMode = "off" | "adaptive" | "budget";
 export type Effort = "" | "low" | "medium" | "high" | "xhigh" | "max";
@@ -49,15 +50,7 @@ export class OptionsError extends Error {
   }
 }
 
-function positiveInteger(value: unknown, fallback: number): number {
-  const n = typeof value === "string" && value.trim() !== "" ? Number(value) : value;
-  return typeof n === "number" && Number.isFinite(n) && n > 0 ? Math.floor(n) : fallback;
-}
-
-function list(value: unknown): string[] {
-  const items = Array.isArray(value) ? value : typeof value === "string" ? value.split(/[\n,]/) : [];
-  return items.map((s) => String(s).trim()).filter(Boolean);
-}
+const COUNT = { whole: true, positive: true };
 
 /** Options from a config node's saved properties (strings from the editor), with defaults filled in. */
 export function optionsFromConfig(config: Record<string, any>): ModelOptions {
@@ -68,21 +61,21 @@ export function optionsFromConfig(config: Record<string, any>): ModelOptions {
   }
   const options: ModelOptions = {
     model: String(config.model ?? "").trim() || DEFAULT_OPTIONS.model,
-    maxTokens: positiveInteger(config.maxTokens, DEFAULT_OPTIONS.maxTokens),
+    maxTokens: editorNumber(config.maxTokens, DEFAULT_OPTIONS.maxTokens, COUNT),
     thinking: (["off", "adaptive", "budget"] as const).includes(config.thinking) ? config.thinking : "off",
-    thinkingBudget: positiveInteger(config.thinkingBudget, DEFAULT_OPTIONS.thinkingBudget),
+    thinkingBudget: editorNumber(config.thinkingBudget, DEFAULT_OPTIONS.thinkingBudget, COUNT),
     effort: EFFORTS.includes(config.effort) ? config.effort : "",
     caching: (["off", "system", "conversation"] as const).includes(config.caching) ? config.caching : DEFAULT_OPTIONS.caching,
     cacheTtl: config.cacheTtl === "1h" ? "1h" : "5m",
     webSearch: {
       enabled: config.webSearch === true || config.webSearch === "true",
-      maxUses: positiveInteger(config.webSearchMaxUses, DEFAULT_OPTIONS.webSearch.maxUses),
-      allowedDomains: list(config.webSearchDomains),
+      maxUses: editorNumber(config.webSearchMaxUses, DEFAULT_OPTIONS.webSearch.maxUses, COUNT),
+      allowedDomains: editorList(config.webSearchDomains),
       ...(Object.keys(location).length ? { location } : {}),
     },
     webFetch: {
       enabled: config.webFetch === true || config.webFetch === "true",
-      maxUses: positiveInteger(config.webFetchMaxUses, DEFAULT_OPTIONS.webFetch.maxUses),
+      maxUses: editorNumber(config.webFetchMaxUses, DEFAULT_OPTIONS.webFetch.maxUses, COUNT),
     },
     codeExecution: config.codeExecution === true || config.codeExecution === "true",
   };

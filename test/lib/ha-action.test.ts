@@ -1,5 +1,6 @@
 import assert from "assert";
-import { actionPayload, actionSchema, allowedBy, checkAllowList, checkCall, normaliseList, patternToRegExp } from "../../nodes/lib/ha-action";
+import { editorList } from "../../nodes/lib/editor-values";
+import { actionPayload, actionSchema, allowedBy, checkAllowList, checkCall, patternToRegExp } from "../../nodes/lib/ha-action";
 import { compileSchema } from "../../nodes/lib/json-schema";
 import { toolInputSchema } from "../../nodes/lib/tool-schema";
 
@@ -8,9 +9,9 @@ const allow = { actions: ["light.turn_on", "light.turn_off", "climate.set_temper
 
 describe("ha-action", () => {
   it("reads allow lists from arrays or text, trimmed and lower case", () => {
-    assert.deepStrictEqual(normaliseList([" Light.Turn_On ", "", "light.turn_on"]), ["light.turn_on"]);
-    assert.deepStrictEqual(normaliseList("light.*, switch.pump\nfan.x"), ["light.*", "switch.pump", "fan.x"]);
-    assert.deepStrictEqual(normaliseList(undefined), []);
+    assert.deepStrictEqual(editorList([" Light.Turn_On ", "", "light.turn_on"]), ["light.turn_on"]);
+    assert.deepStrictEqual(editorList("light.*, switch.pump\nfan.x"), ["light.*", "switch.pump", "fan.x"]);
+    assert.deepStrictEqual(editorList(undefined), []);
   });
 
   it("finds empty and malformed allow lists", () => {
