@@ -4,8 +4,8 @@
 // (a wrong history, a reply delivered to the wrong conversation) shows up as a wrong answer.
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { DEFAULT_OPTIONS } from "../nodes/lib/options";
-import { buildRequest } from "../nodes/lib/request";
+import { DEFAULT_OPTIONS } from "../nodes/lib/api/options";
+import { buildRequest } from "../nodes/lib/api/request";
 import { KEY, startRuntime } from "./support/node-red";
 import { Conversations, conversationFlow } from "./support/flows";
 import { measure, median, percentile } from "./support/measure";

@@ -2,8 +2,8 @@
 // against the stand-in API with its prompt-cache model on, for each caching strategy. Input is
 // priced in input-token equivalents: plain input 1, cache write 1.25 (5-minute TTL), cache read 0.1.
 // Output tokens cost the same under every strategy and are left out.
-import { AnthropicStandIn } from "../test/support/anthropic-standin";
-import { PromptCacheSim } from "../test/support/prompt-cache-sim";
+import { AnthropicStandIn } from "../test/standins/anthropic-standin";
+import { PromptCacheSim } from "../test/standins/prompt-cache-sim";
 import { startRuntime } from "./support/node-red";
 import { Conversations, TAB, conversationFlow } from "./support/flows";
 

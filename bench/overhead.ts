@@ -2,8 +2,8 @@
 // sink) against a zero-latency stand-in, versus the same N requests sent directly with the SDK.
 // The stand-in runs in its own process, so the CPU measured here is the client side only.
 import Anthropic from "@anthropic-ai/sdk";
-import { DEFAULT_OPTIONS } from "../nodes/lib/options";
-import { buildRequest } from "../nodes/lib/request";
+import { DEFAULT_OPTIONS } from "../nodes/lib/api/options";
+import { buildRequest } from "../nodes/lib/api/request";
 import { KEY, startRuntime } from "./support/node-red";
 import { conversationFlow } from "./support/flows";
 import { measure, median, type Phase } from "./support/measure";

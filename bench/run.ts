@@ -3,7 +3,7 @@
 // --smoke runs each with tiny numbers, to check the benchmark code itself; its timings mean nothing.
 import * as fs from "fs";
 import * as os from "os";
-import { minCacheableTokens } from "../test/support/prompt-cache-sim";
+import { minCacheableTokens } from "../test/standins/prompt-cache-sim";
 import { COST_DEFAULTS, LONG_COST, STRATEGIES, runCost, type CostOptions, type CostResult } from "./cost";
 import { CONCURRENCY_DEFAULTS, runConcurrency, type ConcurrencyOptions, type ConcurrencyResult } from "./concurrency";
 import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, type MemoryResult } from "./memory";

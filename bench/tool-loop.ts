@@ -4,9 +4,9 @@
 // timed at the stand-in (in this process): from answering with the tool call to receiving the result.
 import Anthropic from "@anthropic-ai/sdk";
 import type { MessageParam, Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
-import { DEFAULT_OPTIONS } from "../nodes/lib/options";
-import { buildRequest } from "../nodes/lib/request";
-import { AnthropicStandIn } from "../test/support/anthropic-standin";
+import { DEFAULT_OPTIONS } from "../nodes/lib/api/options";
+import { buildRequest } from "../nodes/lib/api/request";
+import { AnthropicStandIn } from "../test/standins/anthropic-standin";
 import { KEY, startRuntime } from "./support/node-red";
 import { Conversations, TAB, conversationFlow } from "./support/flows";
 import { median, percentile } from "./support/measure";

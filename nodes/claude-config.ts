@@ -1,9 +1,9 @@
 // "Claude account": the API key, base URL and model options every Claude node inherits; owns the
 // one SDK client they share.
 import type { NodeAPI, NodeDef } from "node-red";
-import { Account } from "./lib/account";
-import { editorNumber } from "./lib/editor-values";
-import { OptionsError, optionsFromConfig } from "./lib/options";
+import { Account } from "./lib/api/account";
+import { editorNumber } from "./lib/api/editor-values";
+import { OptionsError, optionsFromConfig } from "./lib/api/options";
 import type { ClaudeConfigNode } from "./runtime/account-node";
 import { registerAdminRoutes } from "./runtime/admin-routes";
 import { t } from "./runtime/messages";

@@ -3,15 +3,15 @@
 // A thin adapter: the rules live in lib/.
 import type { ContentBlockParam, Message, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
-import type { Account } from "./lib/account";
-import { attachmentBlocks } from "./lib/attachments";
-import { isBlank, toUserContent } from "./lib/content";
+import type { Account } from "./lib/api/account";
+import { attachmentBlocks } from "./lib/content/attachments";
+import { isBlank, toUserContent } from "./lib/content/content";
 import { ClaudeNodeError } from "./lib/errors";
-import { errorsText } from "./lib/json-schema";
-import { applyOverrides, type MessageOverrides } from "./lib/options";
-import { buildRequest } from "./lib/request";
-import { outputParts, prepareSchema, readAnswer, repairRequest, type OutputMode, type OutputSchema } from "./lib/structured-output";
-import { addUsage, emptyUsage, stopError, totalTokens, type TurnUsage } from "./lib/turn";
+import { errorsText } from "./lib/data/json-schema";
+import { applyOverrides, type MessageOverrides } from "./lib/api/options";
+import { buildRequest } from "./lib/api/request";
+import { outputParts, prepareSchema, readAnswer, repairRequest, type OutputMode, type OutputSchema } from "./lib/data/structured-output";
+import { addUsage, emptyUsage, stopError, totalTokens, type TurnUsage } from "./lib/conversation/turn";
 import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { evaluate, reportError, t } from "./runtime/messages";

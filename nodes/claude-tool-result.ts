@@ -2,8 +2,8 @@
 // (like `http response`). A thin adapter: the rules live in lib/.
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import { ClaudeNodeError } from "./lib/errors";
-import { callKey } from "./lib/tool-calls";
-import { errorText, resultContent, type ResultTexts, type ToolAnswer } from "./lib/tool-result";
+import { callKey } from "./lib/tools/tool-calls";
+import { errorText, resultContent, type ResultTexts, type ToolAnswer } from "./lib/tools/tool-result";
 import { t } from "./runtime/messages";
 import { pendingToolCalls } from "./runtime/tool-registry";
 

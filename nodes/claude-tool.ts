@@ -3,14 +3,14 @@
 // uses it as a ToolProvider. A thin adapter: the rules live in lib/.
 import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
-import { actionPayload, actionSchema, checkAllowList, checkCall, type ActionInput, type AllowList, type Problem } from "./lib/ha-action";
-import { editorList, editorNumber } from "./lib/editor-values";
-import { callKey, toolMessage, type Settled } from "./lib/tool-calls";
-import type { ToolAnswer } from "./lib/tool-result";
-import { compileSchema, errorsText, SchemaError, type CompiledSchema } from "./lib/json-schema";
-import { toolInputSchema } from "./lib/tool-schema";
-import { errorOutcome, TOOL_NAME, type CallOrigin, type ToolProvider } from "./lib/tools";
-import type { ToolOutcome } from "./lib/turn";
+import { actionPayload, actionSchema, checkAllowList, checkCall, type ActionInput, type AllowList, type Problem } from "./lib/tools/ha-action";
+import { editorList, editorNumber } from "./lib/api/editor-values";
+import { callKey, toolMessage, type Settled } from "./lib/tools/tool-calls";
+import type { ToolAnswer } from "./lib/tools/tool-result";
+import { compileSchema, errorsText, SchemaError, type CompiledSchema } from "./lib/data/json-schema";
+import { toolInputSchema } from "./lib/tools/tool-schema";
+import { errorOutcome, TOOL_NAME, type CallOrigin, type ToolProvider } from "./lib/tools/tools";
+import type { ToolOutcome } from "./lib/conversation/turn";
 import { ClaudeNodeError } from "./lib/errors";
 import { t } from "./runtime/messages";
 import { pendingToolCalls } from "./runtime/tool-registry";

@@ -1,6 +1,6 @@
 // The account dialog's model list: the admin endpoints, against the stand-in Anthropic server.
 import assert from "assert";
-import { AnthropicStandIn, DEFAULT_MODELS } from "./support/anthropic-standin";
+import { AnthropicStandIn, DEFAULT_MODELS } from "./standins/anthropic-standin";
 import { freePort } from "./support/node-red-process";
 import { ALL_NODES, KEY, account, helper, useStandIn } from "./support/nodes";
 

@@ -2,7 +2,7 @@
 // permission, a caller who may only read cannot send a deployed account's key to a host of their
 // choosing, and no answer ever carries the key.
 import assert from "assert";
-import { AnthropicStandIn } from "./support/anthropic-standin";
+import { AnthropicStandIn } from "./standins/anthropic-standin";
 import { deploy, processChatFlow } from "./support/chat-process";
 import { KEY } from "./support/nodes";
 import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";

@@ -4,9 +4,9 @@
 // behind the tool and a stand-in Home Assistant records every call_service: only the allowed calls
 // may ever arrive there, and Claude is told why each other one was refused.
 import assert from "assert";
-import type { AnthropicStandIn } from "./support/anthropic-standin";
+import type { AnthropicStandIn } from "./standins/anthropic-standin";
 import { actionNodeConfig, homeAssistantNodes, serverConfigNode, serverCredentials, useHomeAssistantUserDir, waitForHomeAssistant } from "./support/home-assistant-nodes";
-import { HomeAssistantStandIn } from "./support/home-assistant-standin";
+import { HomeAssistantStandIn } from "./standins/home-assistant-standin";
 import { ALL_NODES, KEY, account, helper, nextMessage, useStandIn } from "./support/nodes";
 
 const SERVER = "ha-server";

@@ -1,7 +1,7 @@
 // Bad input from a flow: each gets a clear error (or a sensible default) before any request is
 // sent, never a crash and never a 400 from the API that the node could have prevented.
 import assert from "assert";
-import type { AnthropicStandIn } from "./support/anthropic-standin";
+import type { AnthropicStandIn } from "./standins/anthropic-standin";
 import { loadChat, say, type ChatNodes } from "./support/chat";
 import { ALL_NODES, KEY, account, helper, nextError, useStandIn } from "./support/nodes";
 

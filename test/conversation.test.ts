@@ -1,5 +1,5 @@
 import assert from "assert";
-import type { AnthropicStandIn } from "./support/anthropic-standin";
+import type { AnthropicStandIn } from "./standins/anthropic-standin";
 import { chatFlow, loadChat, say, userTexts } from "./support/chat";
 import { ALL_NODES, KEY, collect, helper, nextError, useStandIn } from "./support/nodes";
 

@@ -1,7 +1,7 @@
 // The cost guard: limits on tool rounds per turn and tokens per turn and per day. When a limit is
 // reached the node says so clearly and sends no request.
 import assert from "assert";
-import type { AnthropicStandIn } from "./support/anthropic-standin";
+import type { AnthropicStandIn } from "./standins/anthropic-standin";
 import { chatFlow, loadChat, say } from "./support/chat";
 import { helper, nextError, useStandIn } from "./support/nodes";
 

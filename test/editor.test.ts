@@ -5,7 +5,7 @@ import assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import type { Page } from "playwright-core";
-import { AnthropicStandIn } from "./support/anthropic-standin";
+import { AnthropicStandIn } from "./standins/anthropic-standin";
 import { launchBrowser, SCREENSHOT_DIR, type BrowserSession } from "./support/browser";
 import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
 import { REPO_ROOT } from "./support/paths";

@@ -1,7 +1,7 @@
 // Faults of the API and the network, against the stand-in: each gets its retry or a clear error,
 // the flow keeps running, the next message works, and the history is exactly as before the failed turn.
 import assert from "assert";
-import type { AnthropicStandIn, Reply } from "./support/anthropic-standin";
+import type { AnthropicStandIn, Reply } from "./standins/anthropic-standin";
 import { loadChat, say, type ChatNodes } from "./support/chat";
 import { KEY, nextError, useStandIn } from "./support/nodes";
 

@@ -2,9 +2,9 @@ import assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { RESULT_TOOL } from "../nodes/lib/structured-output";
+import { RESULT_TOOL } from "../nodes/lib/data/structured-output";
 import { SAMPLES } from "./support/samples";
-import type { AnthropicStandIn } from "./support/anthropic-standin";
+import type { AnthropicStandIn } from "./standins/anthropic-standin";
 import { ALL_NODES, KEY, account, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
 
 // Real core nodes: Catch receives the errors, File In produces a Buffer as flows do.

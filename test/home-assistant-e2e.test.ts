@@ -6,9 +6,9 @@ import assert from "assert";
 import fs from "fs";
 import path from "path";
 import { pendingToolCalls } from "../nodes/runtime/tool-registry";
-import { AnthropicStandIn, toolResults } from "./support/anthropic-standin";
+import { AnthropicStandIn, toolResults } from "./standins/anthropic-standin";
 import { homeAssistantNodes, serverCredentials, useHomeAssistantUserDir, waitForHomeAssistant } from "./support/home-assistant-nodes";
-import { HomeAssistantError, HomeAssistantStandIn } from "./support/home-assistant-standin";
+import { HomeAssistantError, HomeAssistantStandIn } from "./standins/home-assistant-standin";
 import { ALL_NODES, KEY, account, helper, nextMessage, useStandIn } from "./support/nodes";
 import { REPO_ROOT } from "./support/paths";
 

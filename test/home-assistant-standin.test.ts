@@ -3,7 +3,7 @@
 import assert from "assert";
 import { WebSocket } from "ws";
 import { actionNodeConfig, homeAssistantNodes, serverConfigNode, serverCredentials, useHomeAssistantUserDir, waitForHomeAssistant } from "./support/home-assistant-nodes";
-import { HassEntity, HomeAssistantStandIn } from "./support/home-assistant-standin";
+import { HassEntity, HomeAssistantStandIn } from "./standins/home-assistant-standin";
 
 interface SpyCall {
   thisValue: unknown;

@@ -1,7 +1,7 @@
 // Redeploying or stopping while requests are in flight or queued: they end cleanly, leave no timer
 // or connection behind, report nothing, and no message or history write comes late.
 import assert from "assert";
-import type { AnthropicStandIn } from "./support/anthropic-standin";
+import type { AnthropicStandIn } from "./standins/anthropic-standin";
 import { chatFlow, loadChat, say } from "./support/chat";
 import { KEY, helper, useStandIn } from "./support/nodes";
 import { trackPackageTimers } from "./support/timers";

@@ -1,11 +1,11 @@
 // Load: hundreds of conversations at once, bursts on one conversation, the per-account limit on
 // parallel requests, and memory that stays bounded by the caps and the idle expiry.
 import assert from "assert";
-import type { AnthropicStandIn } from "./support/anthropic-standin";
-import { lastUserText } from "./support/anthropic-standin";
+import type { AnthropicStandIn } from "./standins/anthropic-standin";
+import { lastUserText } from "./standins/anthropic-standin";
 import { loadChat, userTexts } from "./support/chat";
 import { collect, useStandIn } from "./support/nodes";
-import { ConversationMemory, type ContextLike } from "../nodes/lib/memory";
+import { ConversationMemory, type ContextLike } from "../nodes/lib/conversation/memory";
 
 const CONVERSATIONS = 300;
 

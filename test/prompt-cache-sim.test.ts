@@ -1,8 +1,8 @@
 // The prompt-cache model behind the stand-in's cacheSimulation, checked on small cases worked out by
 // hand (tokens = characters / 4, so 400 characters = 100 tokens).
 import assert from "assert";
-import { AnthropicStandIn } from "./support/anthropic-standin";
-import { PromptCacheSim, minCacheableTokens } from "./support/prompt-cache-sim";
+import { AnthropicStandIn } from "./standins/anthropic-standin";
+import { PromptCacheSim, minCacheableTokens } from "./standins/prompt-cache-sim";
 
 const text = (tokens: number, fill = "x") => fill.repeat(tokens * 4);
 const cc = { type: "ephemeral" };

@@ -2,7 +2,7 @@
 // loads, a conversation answers over HTTP and remembers, a tool call goes through a flow and back,
 // generate data returns checked JSON, and the account dialog's admin endpoint lists the models.
 import assert from "assert";
-import { AnthropicStandIn } from "./support/anthropic-standin";
+import { AnthropicStandIn } from "./standins/anthropic-standin";
 import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
 import { REPO_ROOT } from "./support/paths";
 import { RUNTIMES } from "./support/runtimes";

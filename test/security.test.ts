@@ -5,7 +5,7 @@ import assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { AnthropicStandIn } from "./support/anthropic-standin";
+import { AnthropicStandIn } from "./standins/anthropic-standin";
 import { chat, deploy, processChatFlow, recordComms } from "./support/chat-process";
 import { KEY } from "./support/nodes";
 import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";

@@ -5,7 +5,7 @@
 import assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
-import { AnthropicStandIn } from "./support/anthropic-standin";
+import { AnthropicStandIn } from "./standins/anthropic-standin";
 import { ALL_NODES, KEY, collect, helper, useStandIn } from "./support/nodes";
 import { REPO_ROOT } from "./support/paths";
 

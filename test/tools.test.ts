@@ -1,6 +1,6 @@
 import assert from "assert";
 import { pendingToolCalls } from "../nodes/runtime/tool-registry";
-import { AnthropicStandIn, toolResults } from "./support/anthropic-standin";
+import { AnthropicStandIn, toolResults } from "./standins/anthropic-standin";
 import { ALL_NODES, KEY, account, collect, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
 
 const WEATHER_SCHEMA = JSON.stringify({

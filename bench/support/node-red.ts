@@ -3,7 +3,9 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { REPO_ROOT } from "../../test/support/paths";
+
+// Compiled to dist/bench/support/: the repository is three levels up.
+const REPO_ROOT = path.resolve(__dirname, "../../..");
 
 export interface Runtime {
   RED: any;

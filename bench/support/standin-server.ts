@@ -1,5 +1,5 @@
 // Child process entry: runs the stand-in Anthropic API and reports its URL to the parent.
-import { AnthropicStandIn } from "../../test/support/anthropic-standin";
+import { AnthropicStandIn } from "../../test/standins/anthropic-standin";
 import type { StandInConfig } from "./standin-process";
 
 async function main(): Promise<void> {

@@ -11,7 +11,7 @@ import {
   PermissionDeniedError,
   RateLimitError,
 } from "@anthropic-ai/sdk";
-import { OptionsError } from "./options";
+import { OptionsError } from "./api/options";
 
 export interface FlowError {
   /** Message catalog key and its parameters. */

@@ -1,6 +1,6 @@
 // How other nodes reach the account held by a claude-config node.
 import type { Node, NodeAPI } from "node-red";
-import type { Account } from "../lib/account";
+import type { Account } from "../lib/api/account";
 import { ClaudeNodeError } from "../lib/errors";
 
 export interface ClaudeConfigNode extends Node<{ apiKey?: string }> {

@@ -12,11 +12,11 @@
 // read-only caller must not be able to send a deployed account's key to a host of their choosing.
 import type { NodeAPI } from "node-red";
 import type { Request, Response } from "express";
-import { Account } from "../lib/account";
+import { Account } from "../lib/api/account";
 import { ClaudeNodeError, describeError, redact } from "../lib/errors";
-import { pickableModels } from "../lib/models";
-import { checkSchema } from "../lib/schema-check";
-import { DEFAULT_OPTIONS } from "../lib/options";
+import { pickableModels } from "../lib/api/models";
+import { checkSchema } from "../lib/data/schema-check";
+import { DEFAULT_OPTIONS } from "../lib/api/options";
 import type { ClaudeConfigNode } from "./account-node";
 import { t } from "./messages";
 

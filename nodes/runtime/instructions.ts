@@ -2,7 +2,7 @@
 // global and env, or msg.instructions as given; a broken template is reported when the node starts.
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import { ClaudeNodeError } from "../lib/errors";
-import { renderTemplate, templateProblem } from "../lib/template";
+import { renderTemplate, templateProblem } from "../lib/content/template";
 import { t } from "./messages";
 
 /** `secret` is the account's API key, which the template may not read from the environment. */

@@ -1,6 +1,6 @@
 // A conversation flow in node-red-node-test-helper (account → conversation → helper) and the small
 // steps tests take with it.
-import type { AnthropicStandIn } from "./anthropic-standin";
+import type { AnthropicStandIn } from "../standins/anthropic-standin";
 import { ALL_NODES, KEY, account, helper, nextMessage } from "./nodes";
 
 export interface ChatNodes {

@@ -4,7 +4,7 @@ import fs from "fs";
 import helper from "node-red-node-test-helper";
 import os from "os";
 import path from "path";
-import type { HomeAssistantStandIn } from "./home-assistant-standin";
+import type { HomeAssistantStandIn } from "../standins/home-assistant-standin";
 
 const packageDir = path.dirname(require.resolve("node-red-contrib-home-assistant-websocket/package.json"));
 const packageJson = require(path.join(packageDir, "package.json")) as { "node-red": { nodes: Record<string, string> } };

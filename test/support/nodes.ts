@@ -2,7 +2,7 @@
 import * as fs from "fs";
 import helper from "node-red-node-test-helper";
 import * as path from "path";
-import { AnthropicStandIn } from "./anthropic-standin";
+import { AnthropicStandIn } from "../standins/anthropic-standin";
 
 export const KEY = "sk-ant-test-SECRET-KEY-0123456789";
 

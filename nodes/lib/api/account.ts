@@ -1,0 +1,179 @@
+// An Anthropic account as the config node holds it: one SDK client, reused by every node, the model
+// options they inherit, what the models endpoint says about each model, and every request in flight
+// so a redeploy can end them. No Node-RED here.
+import Anthropic, { APIError } from "@anthropic-ai/sdk";
+import type { Message, MessageCreateParamsBase } from "@anthropic-ai/sdk/resources/messages";
+import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
+import { setTimeout as sleep } from "timers/promises";
+import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
+import { ClaudeNodeError } from "../errors";
+import type { ModelOptions } from "./options";
+import type { ModelFacts } from "./request";
+import { Semaphore } from "./semaphore";
+import { IdleWatchdog } from "./watchdog";
+
+export interface AccountSettings {
+  apiKey?: string;
+  baseUrl?: string;
+  timeoutSeconds: number;
+  maxRetries: number;
+  /** Requests allowed in flight at once; the rest wait in order. */
+  maxConcurrent: number;
+  options: ModelOptions;
+  /** The cost guard's limits; none when left out. */
+  limits?: CostLimits;
+}
+
+export interface StreamHooks {
+  signal?: AbortSignal;
+  /** Called with each piece of text as Claude writes it. */
+  onText?: (delta: string) => void;
+  /** The turn this request belongs to, for the cost guard's per-turn limit. */
+  turn?: TurnBudget;
+}
+
+const FACTS_RETRY_MS = 5 * 60_000;
+const MAX_FACTS = 50;
+/** Pause before sending again after an `error` event inside a stream (the SDK retries only HTTP errors). */
+const STREAM_RETRY_DELAY_MS = 500;
+
+/** Transient failures the API reports inside a 200 stream, which the SDK does not retry. */
+function retryableInStream(err: unknown): boolean {
+  return err instanceof APIError && err.status === undefined && (err.type === "overloaded_error" || err.type === "api_error");
+}
+
+export class Account {
+  readonly options: ModelOptions;
+  private sdk?: Anthropic;
+  private readonly inFlight = new Set<AbortController>();
+  private readonly facts = new Map<string, { at: number; value: Promise<ModelFacts> }>();
+  private readonly slots: Semaphore;
+  private closed = false;
+  /** Ends the account's other requests (model lookups) on close. */
+  private readonly closing = new AbortController();
+  readonly guard: CostGuard;
+
+  constructor(private readonly settings: AccountSettings) {
+    this.options = settings.options;
+    this.slots = new Semaphore(settings.maxConcurrent);
+    this.guard = new CostGuard(settings.limits ?? NO_LIMITS);
+  }
+
+  /** The key in use: the credential, else ANTHROPIC_API_KEY. */
+  get apiKey(): string | undefined {
+    return this.settings.apiKey || process.env.ANTHROPIC_API_KEY || undefined;
+  }
+
+  get client(): Anthropic {
+    const apiKey = this.apiKey;
+    if (!apiKey) throw new ClaudeNodeError("errors.no-key", {}, "authentication_error");
+    // The key is passed explicitly so the SDK never falls back to other credential sources.
+    this.sdk ??= new Anthropic({
+      apiKey,
+      baseURL: this.settings.baseUrl || undefined,
+      timeout: this.settings.timeoutSeconds * 1000,
+      maxRetries: this.settings.maxRetries,
+      logLevel: "off",
+    });
+    return this.sdk;
+  }
+
+  /**
+   * Sends one request as a stream and resolves with the whole message. Waits for a free slot when the
+   * account limits parallel requests; checks the cost guard first and feeds it after.
+   */
+  async stream(params: MessageCreateParamsBase, hooks: StreamHooks = {}): Promise<Message> {
+    if (this.closed) throw new ClaudeNodeError("errors.closed", {}, "aborted");
+    // An already-aborted signal fires no event: without this, a queued turn of a stopped node would still be sent.
+    if (hooks.signal?.aborted) throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+    const client = this.client;
+    const controller = new AbortController();
+    const abort = () => controller.abort();
+    hooks.signal?.addEventListener("abort", abort);
+    this.inFlight.add(controller);
+    try {
+      await this.slots.acquire(controller.signal);
+      try {
+        const retries = this.settings.maxRetries > 0 ? 1 : 0;
+        for (let attempt = 0; ; attempt++) {
+          this.guard.beforeRequest(hooks.turn);
+          try {
+            return await this.streamOnce(client, params, controller.signal, hooks);
+          } catch (err) {
+            if (attempt >= retries || !retryableInStream(err) || controller.signal.aborted) throw err;
+          }
+          await sleep(STREAM_RETRY_DELAY_MS, undefined, { signal: controller.signal }).catch(() => {
+            throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+          });
+        }
+      } finally {
+        this.slots.release();
+      }
+    } catch (err) {
+      // Aborted while queued for a slot: say so rather than pass on the signal's bare reason.
+      if (controller.signal.aborted && !(err instanceof ClaudeNodeError) && !(err instanceof APIError)) {
+        throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+      }
+      throw err;
+    } finally {
+      this.inFlight.delete(controller);
+      hooks.signal?.removeEventListener("abort", abort);
+    }
+  }
+
+  /** One attempt: the SDK's timeout covers the wait for the headers, the idle watchdog the body. */
+  private async streamOnce(client: Anthropic, params: MessageCreateParamsBase, signal: AbortSignal, hooks: StreamHooks): Promise<Message> {
+    const stream = client.messages.stream(params, { signal });
+    let stalled = false;
+    const watchdog = new IdleWatchdog(this.settings.timeoutSeconds * 1000, () => {
+      stalled = true;
+      stream.abort();
+    });
+    stream.on("connect", () => watchdog.touch());
+    stream.on("streamEvent", () => watchdog.touch());
+    if (hooks.onText) stream.on("text", hooks.onText);
+    try {
+      const message = await stream.finalMessage();
+      this.guard.record(message.usage, hooks.turn);
+      return message;
+    } catch (err) {
+      // A failed stream may still have been billed for what it read and wrote.
+      this.guard.record(stream.currentMessage?.usage, hooks.turn);
+      if (stalled) throw new ClaudeNodeError("errors.stalled", { seconds: this.settings.timeoutSeconds }, "timeout");
+      throw err;
+    } finally {
+      watchdog.stop();
+    }
+  }
+
+  /** What the models endpoint says about a model, asked once; undefined when it cannot be asked. */
+  modelFacts(model: string): Promise<ModelFacts> {
+    const cached = this.facts.get(model);
+    if (cached && Date.now() - cached.at < FACTS_RETRY_MS) return cached.value;
+    const value = this.client.models.retrieve(model, {}, { maxRetries: 0, timeout: 10_000, signal: this.closing.signal }).then(
+      (info) => ({ capabilities: info.capabilities }),
+      () => {
+        // Unknown: ask again later rather than on every message.
+        return undefined;
+      },
+    );
+    // msg.model can be anything a flow sends: remember a bounded number of models, oldest out first.
+    if (!this.facts.has(model) && this.facts.size >= MAX_FACTS) this.facts.delete(this.facts.keys().next().value as string);
+    this.facts.set(model, { at: Date.now(), value });
+    return value;
+  }
+
+  async listModels(): Promise<ModelInfo[]> {
+    const models: ModelInfo[] = [];
+    for await (const model of this.client.models.list({ limit: 100 }, { maxRetries: 0, timeout: 15_000, signal: this.closing.signal })) models.push(model);
+    return models;
+  }
+
+  /** Ends every request in flight; the account takes no new ones. */
+  close(): void {
+    this.closed = true;
+    this.closing.abort();
+    for (const controller of this.inFlight) controller.abort();
+    this.inFlight.clear();
+  }
+}

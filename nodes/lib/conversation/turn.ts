@@ -1,0 +1,169 @@
+// One turn of a conversation: send, then follow the stop reason (run client tools, continue a
+// paused server-tool loop) until Claude ends the turn. Returns the messages the turn added; the
+// caller stores them only when the turn succeeds.
+import type {
+  ContentBlock,
+  Message,
+  MessageCreateParamsBase,
+  MessageParam,
+  TextCitation,
+  ToolResultBlockParam,
+  ToolUseBlock,
+} from "@anthropic-ai/sdk/resources/messages";
+import { ClaudeNodeError } from "../errors";
+import { replayable } from "./history";
+
+export interface ToolCallRecord {
+  id: string;
+  name: string;
+  input: unknown;
+  result: unknown;
+  is_error: boolean;
+}
+
+export interface ToolOutcome {
+  block: ToolResultBlockParam;
+  record: ToolCallRecord;
+}
+
+/** Runs the client tool calls of one round (in parallel) and answers each with a tool_result. */
+export type ToolRunner = (calls: ToolUseBlock[], signal?: AbortSignal) => Promise<ToolOutcome[]>;
+
+export interface TurnUsage {
+  input_tokens: number;
+  output_tokens: number;
+  cache_creation_input_tokens: number;
+  cache_read_input_tokens: number;
+}
+
+export interface TurnResult {
+  /** The messages this turn adds to the history, starting with the user's. */
+  added: MessageParam[];
+  final: Message;
+  text: string;
+  thinking: string;
+  citations: TextCitation[];
+  content: ContentBlock[];
+  toolCalls: ToolCallRecord[];
+  usage: TurnUsage;
+  stopReason: Message["stop_reason"];
+  /** Claude stopped at max_tokens: the text is cut short. */
+  truncated: boolean;
+}
+
+export interface TurnSettings {
+  send: (params: MessageCreateParamsBase) => Promise<Message>;
+  /** Builds the request for the messages so far; called each round so the same options apply. */
+  request: (messages: MessageParam[]) => MessageCreateParamsBase;
+  runTools: ToolRunner;
+  /** Most tool rounds in one turn. */
+  maxRounds: number;
+  /** Most continuations of a paused server-tool loop. */
+  maxContinuations: number;
+  signal?: AbortSignal;
+  /** Called before each request with the round number (1-based). */
+  onRound?: (round: number) => void;
+}
+
+export function emptyUsage(): TurnUsage {
+  return { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
+}
+
+/** Every token Claude processed: input, output, and cache writes and reads (for the status line and the cost guard). */
+export function totalTokens(usage: Partial<Message["usage"]> | TurnUsage | undefined | null): number {
+  if (!usage) return 0;
+  return (usage.input_tokens ?? 0) + (usage.output_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+}
+
+export function addUsage(total: TurnUsage, usage: Partial<Message["usage"]> | undefined): void {
+  if (!usage) return;
+  total.input_tokens += usage.input_tokens ?? 0;
+  total.output_tokens += usage.output_tokens ?? 0;
+  total.cache_creation_input_tokens += usage.cache_creation_input_tokens ?? 0;
+  total.cache_read_input_tokens += usage.cache_read_input_tokens ?? 0;
+}
+
+/** The error for a stop reason that ends a turn without an answer; undefined for the others. */
+export function stopError(reply: Message): ClaudeNodeError | undefined {
+  if (reply.stop_reason === "refusal") return new ClaudeNodeError("errors.refusal", { detail: reply.stop_details?.explanation ?? "" }, "refusal");
+  if (reply.stop_reason === "model_context_window_exceeded") return new ClaudeNodeError("errors.context-window", {}, "context_window_exceeded");
+  return undefined;
+}
+
+export async function runTurn(history: MessageParam[], user: MessageParam, settings: TurnSettings): Promise<TurnResult> {
+  const messages = [...history, user];
+  const added: MessageParam[] = [user];
+  const usage = emptyUsage();
+  const toolCalls: ToolCallRecord[] = [];
+  const replies: Message[] = [];
+  let rounds = 0;
+  let continuations = 0;
+
+  for (;;) {
+    settings.onRound?.(replies.length + 1);
+    const reply = await settings.send(settings.request(messages));
+    replies.push(reply);
+    addUsage(usage, reply.usage);
+    const assistant: MessageParam = { role: "assistant", content: replayable(reply.content) };
+    messages.push(assistant);
+    added.push(assistant);
+
+    switch (reply.stop_reason) {
+      case "tool_use": {
+        const calls = reply.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
+        if (!calls.length) break;
+        if (++rounds > settings.maxRounds) throw new ClaudeNodeError("errors.max-rounds", { max: settings.maxRounds }, "max_rounds");
+        const outcomes = await settings.runTools(calls, settings.signal);
+        toolCalls.push(...outcomes.map((o) => o.record));
+        // All results of a round go back in one user message, in the order of the calls.
+        const results: MessageParam = { role: "user", content: outcomes.map((o) => o.block) };
+        messages.push(results);
+        added.push(results);
+        continue;
+      }
+      case "pause_turn":
+        if (++continuations > settings.maxContinuations) throw new ClaudeNodeError("errors.paused-too-often", { max: settings.maxContinuations }, "pause_turn");
+        continue;
+      case "refusal":
+      case "model_context_window_exceeded":
+        throw stopError(reply);
+      case "max_tokens":
+        // A tool call cut off mid-way can never be answered; keep the rest of what came.
+        if (reply.content.some((b) => b.type === "tool_use")) {
+          const kept = reply.content.filter((b) => b.type !== "tool_use");
+          added[added.length - 1] = { role: "assistant", content: kept.length ? replayable(kept) : [{ type: "text", text: "(cut short)" }] };
+        }
+        break;
+      default:
+        break;
+    }
+    return summarise(added, replies, usage, toolCalls);
+  }
+}
+
+function summarise(added: MessageParam[], replies: Message[], usage: TurnUsage, toolCalls: ToolCallRecord[]): TurnResult {
+  const final = replies[replies.length - 1];
+  const allBlocks = replies.flatMap((r) => r.content);
+  const text = final.content
+    .filter((b) => b.type === "text")
+    .map((b) => (b as any).text as string)
+    .join("");
+  const thinking = allBlocks
+    .filter((b) => b.type === "thinking")
+    .map((b) => (b as any).thinking as string)
+    .filter(Boolean)
+    .join("\n\n");
+  const citations = allBlocks.flatMap((b) => (b.type === "text" && b.citations ? b.citations : []));
+  return {
+    added,
+    final,
+    text,
+    thinking,
+    citations,
+    content: final.content,
+    toolCalls,
+    usage,
+    stopReason: final.stop_reason,
+    truncated: final.stop_reason === "max_tokens",
+  };
+}

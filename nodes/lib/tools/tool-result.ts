@@ -1,0 +1,65 @@
+// What a tool result node sends back to Claude: a string as it is, anything else as JSON, an image
+// or PDF Buffer as an image or document block. Huge text is cut, and Claude is told so.
+import type { ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import { ClaudeNodeError } from "../errors";
+import { sniffType } from "../content/attachments";
+
+export const MAX_RESULT_CHARS = 100_000;
+/** The API's limit for one image. */
+export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
+
+export interface ResultTexts {
+  /** Added to text that was cut. */
+  cut: (shown: number, total: number) => string;
+  /** Sent when the flow returned nothing, since Claude needs some content. */
+  empty: string;
+}
+
+export interface ToolAnswer {
+  content: NonNullable<ToolResultBlockParam["content"]>;
+  isError: boolean;
+  /** What msg.claude.tool_calls shows as the result. */
+  summary: unknown;
+}
+
+function capped(text: string, texts: ResultTexts, max: number): string {
+  if (!text.trim()) return texts.empty;
+  return text.length > max ? text.slice(0, max) + texts.cut(max, text.length) : text;
+}
+
+function asText(value: unknown): string {
+  if (typeof value === "string") return value;
+  if (value === undefined) return "";
+  try {
+    return JSON.stringify(value) ?? String(value);
+  } catch {
+    throw new ClaudeNodeError("errors.tool-result-unserialisable", {}, "invalid_result");
+  }
+}
+
+/** The content of a tool_result block for a flow's value. */
+export function resultContent(value: unknown, texts: ResultTexts, max = MAX_RESULT_CHARS): Pick<ToolAnswer, "content" | "summary"> {
+  if (Buffer.isBuffer(value) || value instanceof Uint8Array) {
+    const bytes = Buffer.from(value);
+    const type = sniffType(bytes);
+    if (type && type !== "application/pdf") {
+      if (bytes.length > MAX_IMAGE_BYTES) throw new ClaudeNodeError("errors.tool-result-image-too-large", { bytes: bytes.length, max: MAX_IMAGE_BYTES }, "invalid_result");
+      return { content: [{ type: "image", source: { type: "base64", media_type: type, data: bytes.toString("base64") } }], summary: { type: "image", media_type: type, bytes: bytes.length } };
+    }
+    if (type === "application/pdf") {
+      return { content: [{ type: "document", source: { type: "base64", media_type: type, data: bytes.toString("base64") } }], summary: { type: "document", media_type: type, bytes: bytes.length } };
+    }
+    const text = capped(bytes.toString("utf8"), texts, max);
+    return { content: text, summary: text };
+  }
+  const text = capped(asText(value), texts, max);
+  return { content: text, summary: text };
+}
+
+/** The error text of msg.error as a Catch node or another node left it. */
+export function errorText(error: unknown): string | undefined {
+  if (error === undefined || error === null || error === false) return undefined;
+  if (typeof error === "string") return error;
+  if (typeof error === "object" && typeof (error as any).message === "string") return (error as any).message;
+  return asText(error);
+}

@@ -1,0 +1,56 @@
+import assert from "assert";
+import { conversationIdFrom, toUserContent } from "../../../nodes/lib/content/content";
+import { ClaudeNodeError } from "../../../nodes/lib/errors";
+
+const failsWith = (key: string) => (err: unknown) => err instanceof ClaudeNodeError && err.key === key;
+
+describe("user content", () => {
+  it("takes text, numbers and booleans as text", () => {
+    assert.strictEqual(toUserContent("hi"), "hi");
+    assert.strictEqual(toUserContent(42), "42");
+    assert.strictEqual(toUserContent(false), "false");
+  });
+
+  it("takes content blocks and strings inside a list", () => {
+    const image = { type: "image", source: { type: "base64", media_type: "image/png", data: "AAAA" } };
+    assert.deepStrictEqual(toUserContent(["look", image]), [{ type: "text", text: "look" }, image]);
+    assert.deepStrictEqual(toUserContent({ type: "text", text: "one block" }), [{ type: "text", text: "one block" }]);
+  });
+
+  it("sends other objects as JSON", () => {
+    assert.strictEqual(toUserContent({ temperature: 21 }), '{"temperature":21}');
+  });
+
+  it("rejects blank, binary, circular and unknown input with a clear reason", () => {
+    for (const blank of [undefined, null, "", "  \n", []]) assert.throws(() => toUserContent(blank), failsWith("errors.empty-input"));
+    assert.throws(() => toUserContent(Buffer.from("x")), failsWith("errors.binary-input"));
+    const circular: any = { a: 1 };
+    circular.self = circular;
+    assert.throws(() => toUserContent(circular), failsWith("errors.unserialisable-input"));
+    assert.throws(() => toUserContent([{ type: "tool_use" }]), failsWith("errors.bad-block"));
+    assert.throws(() => toUserContent([{ type: "text", text: " " }]), failsWith("errors.blank-block"));
+    assert.throws(() => toUserContent([{ type: "image" }]), failsWith("errors.bad-source"));
+    assert.throws(() => toUserContent(new Uint8Array(2)), failsWith("errors.binary-input"));
+    assert.throws(() => toUserContent(() => 1), failsWith("errors.unserialisable-input"));
+  });
+
+  it("rejects blocks the API would refuse: extra fields and unusable sources", () => {
+    assert.throws(() => toUserContent([{ type: "text", text: "hi", extra: 1 }]), failsWith("errors.block-field"));
+    const image = (source: unknown) => [{ type: "image", source }];
+    assert.throws(() => toUserContent(image({ type: "base64", media_type: "image/tiff", data: "AAAA" })), failsWith("errors.bad-source"));
+    assert.throws(() => toUserContent(image({ type: "base64", media_type: "image/png", data: "***" })), failsWith("errors.bad-source"));
+    assert.throws(() => toUserContent(image({ type: "url", url: "file:///etc/passwd" })), failsWith("errors.bad-source"));
+    assert.throws(() => toUserContent([{ type: "document", source: { type: "base64", media_type: "image/png", data: "AAAA" } }]), failsWith("errors.bad-source"));
+    const fine = [...image({ type: "base64", media_type: "image/png", data: "AAAA" }), { type: "document", source: { type: "url", url: "https://x.test/a.pdf" }, title: "a" }];
+    assert.deepStrictEqual(toUserContent(fine), fine);
+  });
+
+  it("takes strings and numbers as conversation ids and nothing else", () => {
+    assert.strictEqual(conversationIdFrom("abc"), "abc");
+    assert.strictEqual(conversationIdFrom(-100123), "-100123");
+    assert.strictEqual(conversationIdFrom(undefined), undefined);
+    assert.strictEqual(conversationIdFrom(""), undefined);
+    assert.throws(() => conversationIdFrom({ id: 1 }), failsWith("errors.bad-conversation-id"));
+    assert.throws(() => conversationIdFrom("x".repeat(257)), failsWith("errors.bad-conversation-id"));
+  });
+});

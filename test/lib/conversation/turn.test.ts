@@ -1,0 +1,91 @@
+import assert from "assert";
+import type { Message, MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import { ClaudeNodeError } from "../../../nodes/lib/errors";
+import { runTurn, stopError, totalTokens, type TurnSettings } from "../../../nodes/lib/conversation/turn";
+
+function message(content: any[], stop_reason: string, usage = { input_tokens: 1, output_tokens: 1 }): Message {
+  return { id: "m", type: "message", role: "assistant", model: "claude-haiku-4-5", content, stop_reason, stop_sequence: null, usage } as unknown as Message;
+}
+
+function settings(replies: Message[], extra: Partial<TurnSettings> = {}): TurnSettings & { sent: MessageParam[][] } {
+  const sent: MessageParam[][] = [];
+  return {
+    sent,
+    request: (messages) => ({ model: "m", max_tokens: 10, messages: [...messages] }),
+    send: async (params) => {
+      sent.push(params.messages);
+      const reply = replies.shift();
+      if (!reply) throw new Error("no more replies");
+      return reply;
+    },
+    runTools: async (calls) =>
+      calls.map((c) => ({
+        block: { type: "tool_result" as const, tool_use_id: c.id, content: `done ${c.name}` },
+        record: { id: c.id, name: c.name, input: c.input, result: `done ${c.name}`, is_error: false },
+      })),
+    maxRounds: 2,
+    maxContinuations: 1,
+    ...extra,
+  };
+}
+
+const user: MessageParam = { role: "user", content: "turn on the lights" };
+const call = (id: string) => ({ type: "tool_use", id, name: "lights", input: { on: true } });
+
+describe("turn runner", () => {
+  it("runs tool rounds, answering all calls of a round in one message, and sums usage", async () => {
+    const s = settings([message([call("a"), call("b")], "tool_use"), message([{ type: "text", text: "Done." }], "end_turn", { input_tokens: 5, output_tokens: 2 })]);
+    const result = await runTurn([], user, s);
+    assert.strictEqual(result.text, "Done.");
+    assert.strictEqual(result.added.length, 4);
+    assert.deepStrictEqual(result.added[2], {
+      role: "user",
+      content: [
+        { type: "tool_result", tool_use_id: "a", content: "done lights" },
+        { type: "tool_result", tool_use_id: "b", content: "done lights" },
+      ],
+    });
+    assert.strictEqual(result.toolCalls.length, 2);
+    assert.deepStrictEqual(result.usage, { input_tokens: 6, output_tokens: 3, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 });
+  });
+
+  it("stops with a clear error after the max tool rounds", async () => {
+    const s = settings([message([call("a")], "tool_use"), message([call("b")], "tool_use"), message([call("c")], "tool_use")]);
+    await assert.rejects(runTurn([], user, s), (err: unknown) => err instanceof ClaudeNodeError && err.key === "errors.max-rounds");
+    assert.strictEqual(s.sent.length, 3);
+  });
+
+  it("continues a paused turn with the same messages, capped", async () => {
+    const paused = message([{ type: "server_tool_use", id: "s", name: "web_search", input: {} }], "pause_turn");
+    const s = settings([paused, message([{ type: "text", text: "ok" }], "end_turn")]);
+    const result = await runTurn([], user, s);
+    assert.strictEqual(result.text, "ok");
+    assert.strictEqual(s.sent[1][1].role, "assistant");
+    const again = settings([paused, paused]);
+    await assert.rejects(runTurn([], user, again), (err: unknown) => err instanceof ClaudeNodeError && err.key === "errors.paused-too-often");
+  });
+
+  it("drops a tool call cut off at max tokens, so the stored turn stays valid", async () => {
+    const s = settings([message([{ type: "text", text: "Let me" }, call("a")], "max_tokens")]);
+    const result = await runTurn([], user, s);
+    assert.strictEqual(result.truncated, true);
+    assert.deepStrictEqual(result.added[1], { role: "assistant", content: [{ type: "text", text: "Let me" }] });
+  });
+
+  it("does not change the history it was given", async () => {
+    const history: MessageParam[] = [{ role: "user", content: "a" }, { role: "assistant", content: "b" }];
+    const copy = JSON.parse(JSON.stringify(history));
+    await runTurn(history, user, settings([message([{ type: "text", text: "c" }], "end_turn")]));
+    assert.deepStrictEqual(history, copy);
+  });
+  it("names the stop reasons that end a turn without an answer, and only those", () => {
+    const refusal = { ...message([], "refusal"), stop_details: { explanation: "not that" } } as unknown as Message;
+    assert.deepStrictEqual([stopError(refusal)?.key, stopError(refusal)?.params], ["errors.refusal", { detail: "not that" }]);
+    assert.strictEqual(stopError(message([], "model_context_window_exceeded"))?.key, "errors.context-window");
+    for (const reason of ["end_turn", "tool_use", "max_tokens", "pause_turn"]) assert.strictEqual(stopError(message([], reason)), undefined, reason);
+  });
+
+  it("counts every kind of token of a turn", () => {
+    assert.strictEqual(totalTokens({ input_tokens: 1, output_tokens: 20, cache_creation_input_tokens: 300, cache_read_input_tokens: 4000 }), 4321);
+  });
+});

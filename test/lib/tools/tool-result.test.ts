@@ -1,0 +1,52 @@
+import assert from "assert";
+import { ClaudeNodeError } from "../../../nodes/lib/errors";
+import { errorText, MAX_IMAGE_BYTES, resultContent } from "../../../nodes/lib/tools/tool-result";
+
+const texts = { cut: (shown: number, total: number) => ` [cut ${shown}/${total}]`, empty: "(nothing)" };
+const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
+
+describe("tool-result", () => {
+  it("sends a string as it is and anything else as JSON", () => {
+    assert.deepStrictEqual(resultContent("21.5 °C", texts).content, "21.5 °C");
+    assert.deepStrictEqual(resultContent({ state: "on" }, texts).content, '{"state":"on"}');
+    assert.deepStrictEqual(resultContent(42, texts).content, "42");
+    assert.deepStrictEqual(resultContent(false, texts).content, "false");
+  });
+
+  it("sends something for an empty result, since Claude needs content", () => {
+    assert.strictEqual(resultContent(undefined, texts).content, "(nothing)");
+    assert.strictEqual(resultContent("  ", texts).content, "(nothing)");
+  });
+
+  it("cuts huge text and says so", () => {
+    const { content } = resultContent("x".repeat(250), texts, 100);
+    assert.strictEqual(content, "x".repeat(100) + " [cut 100/250]");
+  });
+
+  it("sends an image Buffer as an image block, recognised by its bytes", () => {
+    const { content, summary } = resultContent(PNG, texts);
+    assert.deepStrictEqual(content, [{ type: "image", source: { type: "base64", media_type: "image/png", data: PNG.toString("base64") } }]);
+    assert.deepStrictEqual(summary, { type: "image", media_type: "image/png", bytes: PNG.length });
+  });
+
+  it("sends a PDF Buffer as a document, and other bytes as text", () => {
+    const pdf = Buffer.from("%PDF-1.7\n...");
+    assert.deepStrictEqual(resultContent(pdf, texts).content, [{ type: "document", source: { type: "base64", media_type: "application/pdf", data: pdf.toString("base64") } }]);
+    assert.strictEqual(resultContent(Buffer.from("plain words"), texts).content, "plain words");
+  });
+
+  it("refuses an image larger than the API takes, and a circular value", () => {
+    const big = Buffer.alloc(MAX_IMAGE_BYTES + 1);
+    PNG.copy(big);
+    assert.throws(() => resultContent(big, texts), (e: unknown) => e instanceof ClaudeNodeError && e.key === "errors.tool-result-image-too-large");
+    const circular: any = {};
+    circular.self = circular;
+    assert.throws(() => resultContent(circular, texts), (e: unknown) => e instanceof ClaudeNodeError && e.key === "errors.tool-result-unserialisable");
+  });
+
+  it("reads the message of msg.error in its usual shapes", () => {
+    assert.strictEqual(errorText({ message: "HA refused", source: { id: "x" } }), "HA refused");
+    assert.strictEqual(errorText("broken"), "broken");
+    assert.strictEqual(errorText(undefined), undefined);
+  });
+});
