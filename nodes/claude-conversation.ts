@@ -1,6 +1,5 @@
 // "Claude conversation": a turn of a conversation with memory per conversation id, running the
 // tool loop. A thin adapter: the rules live in lib/.
-import { randomUUID } from "crypto";
 import { setMaxListeners } from "events";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
@@ -19,6 +18,8 @@ import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { evaluate, reportError, t } from "./runtime/messages";
 import { writingStatus } from "./runtime/progress";
+import { StreamOutput, type TurnStream } from "./runtime/stream-output";
+import { SharedConversationWatch } from "./lib/conversation/shared-conversation";
 
 interface ConversationDef extends NodeDef {
   config: string;
@@ -33,6 +34,8 @@ interface ConversationDef extends NodeDef {
   maxRounds?: string | number;
   toolMode?: "all" | "none" | "selected";
   tools?: string[];
+  stream?: boolean;
+  streamInterval?: string | number;
 }
 
 type Msg = NodeMessage & Record<string, any>;
@@ -57,6 +60,9 @@ export = function (RED: NodeAPI) {
     });
     const maxRounds = editorNumber(def.maxRounds, 10, { whole: true, positive: true }) || 10;
     checkTemplate(RED, node, def.instructions ?? "");
+    // The second output, when "stream" is ticked: the text as Claude writes it.
+    const streamOutput = StreamOutput.of(RED, def);
+    const shared = new SharedConversationWatch();
 
     // Every minute, or as often as the idle time when that is shorter (at most once a second).
     const sweepMs = idleMinutes > 0 ? Math.max(1000, Math.min(SWEEP_MS, idleMinutes * 60_000)) : SWEEP_MS;
@@ -83,7 +89,7 @@ export = function (RED: NodeAPI) {
       return found;
     }
 
-    async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean): Promise<TurnResult> {
+    async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean, partials?: TurnStream): Promise<TurnResult> {
       if (reset) await memory.clear(id);
       const options = applyOverrides(account.options, msg as MessageOverrides);
       const loaded = await memory.load(id);
@@ -99,7 +105,7 @@ export = function (RED: NodeAPI) {
       const result = await runTurn(history, { role: "user", content }, {
         request: (messages) => buildRequest(options, { system, messages, tools: definitions }, facts),
         send: (params) =>
-          account.stream(params, { signal: lifetime.signal, turn: budget, onText }),
+          account.stream(params, { signal: lifetime.signal, turn: budget, onText, ...partials?.hooks }),
         runTools: (calls, signal) => {
           budget.startToolRound();
           node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
@@ -118,16 +124,28 @@ export = function (RED: NodeAPI) {
       return result;
     }
 
-    node.on("input", (msg: Msg, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
+    node.on("input", (msg: Msg, send: (msg: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
       let secret: string | undefined;
+      let partials: TurnStream | undefined;
       const fail = (err: unknown) => {
-        if (!lifetime.signal.aborted) reportError(RED, node, err, msg, secret);
+        if (lifetime.signal.aborted) {
+          partials?.stop();
+        } else {
+          // The report first: optional chaining would skip it along with the call.
+          const report = reportError(RED, node, err, msg, secret);
+          partials?.fail(report.text);
+        }
         done();
       };
       (async () => {
         const account = accountOf(RED, def.config);
         secret = account.apiKey;
-        const id = conversationIdFrom(await evaluate(RED, node, def.conversationId || "conversation_id", def.conversationIdType || "msg", msg)) ?? randomUUID();
+        // Without an id, one conversation per node (a flow serving several people gives each an id).
+        let id = conversationIdFrom(await evaluate(RED, node, def.conversationId || "conversation_id", def.conversationIdType || "msg", msg));
+        if (id === undefined) {
+          id = node.id;
+          if (shared.mixed(msg)) node.warn(t(RED, "warnings.shared-conversation"));
+        }
         const input = await evaluate(RED, node, def.input || "payload", def.inputType || "msg", msg);
         const reset = msg.reset === true;
         msg.conversation_id = id;
@@ -137,7 +155,8 @@ export = function (RED: NodeAPI) {
           return done();
         }
         const content = toUserContent(input);
-        const result = await queue.run(id, () => converse(account, msg, id, content, reset));
+        partials = streamOutput?.start(msg, send);
+        const result = await queue.run(id, () => converse(account, msg, id, content, reset, partials));
         if (lifetime.signal.aborted) return done();
         if (result.truncated) node.warn(t(RED, "warnings.max-tokens", { maxTokens: result.final.usage?.output_tokens ?? "" }));
         msg.payload = result.text;
@@ -150,14 +169,16 @@ export = function (RED: NodeAPI) {
           citations: result.citations,
           tool_calls: result.toolCalls,
         };
-        node.status({ fill: "green", shape: "dot", text: t(RED, "status.done", { tokens: totalTokens(result.usage) }) });
-        send(msg);
+        node.status({ fill: "green", shape: "dot", text: t(RED, reset ? "status.done-reset" : "status.done", { tokens: totalTokens(result.usage) }) });
+        partials?.finish();
+        send(streamOutput ? streamOutput.final(msg) : msg);
         done();
       })().catch(fail);
     });
 
     node.on("close", (done: () => void) => {
       lifetime.abort();
+      streamOutput?.close();
       clearInterval(sweeper);
       done();
     });

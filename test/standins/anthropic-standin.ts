@@ -12,6 +12,8 @@ export interface RecordedRequest {
   body: any;
   /** Resolves when the response is over: "finished" when it was sent whole, "aborted" when the connection closed first. */
   settled: Promise<"finished" | "aborted">;
+  /** SSE only: performance.now() when the first text_delta event was written to the socket. */
+  firstTextAt?: number;
 }
 
 export interface Reply {
@@ -40,6 +42,8 @@ export interface Reply {
   container?: { id: string; expires_at: string; skills?: unknown[] | null };
   /** SSE only: leave out message_delta, so the stream ends without a stop reason. */
   omitMessageDelta?: boolean;
+  /** SSE only: pause this long between events, as a model writing at a pace does. */
+  eventGapMs?: number;
 }
 
 export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
@@ -225,7 +229,7 @@ export class AnthropicStandIn {
       }
     }
     const message = buildMessage({ ...reply, usage }, recorded.body);
-    if (recorded.body?.stream) return this.stream(res, message, reply, requestId);
+    if (recorded.body?.stream) return this.stream(res, message, reply, requestId, recorded);
     sendJson(res, 200, message, reply.headers);
   }
 
@@ -243,7 +247,7 @@ export class AnthropicStandIn {
     sendJson(res, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null });
   }
 
-  private async stream(res: http.ServerResponse, message: any, reply: Reply, requestId: string): Promise<void> {
+  private async stream(res: http.ServerResponse, message: any, reply: Reply, requestId: string, recorded: RecordedRequest): Promise<void> {
     const events = messageEvents(message, reply.omitMessageDelta);
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...reply.headers });
     for (let i = 0; i < events.length; i++) {
@@ -260,6 +264,9 @@ export class AnthropicStandIn {
       if (reply.stallAfterEvents === i) await this.sleep(reply.delayMs ?? 60_000);
       // Waiting for each write to reach the socket makes a cut or a stall happen truly mid-stream,
       // after the client has received what came before.
+      if (reply.eventGapMs && i > 0) await this.sleep(reply.eventGapMs);
+      const isText = events[i][1].delta?.type === "text_delta";
+      if (isText) recorded.firstTextAt ??= performance.now();
       await new Promise<void>((resolve) => writeEvent(res, events[i][0], events[i][1], resolve));
     }
     res.end();
