@@ -1,5 +1,5 @@
 // Runs the benchmarks and prints their tables (Markdown, ready for bench/README.md).
-//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop] [--smoke] [--json <file>]
+//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,streaming] [--smoke] [--json <file>]
 // --smoke runs each with tiny numbers, to check the benchmark code itself; its timings mean nothing.
 import * as fs from "fs";
 import * as os from "os";
@@ -9,6 +9,7 @@ import { CONCURRENCY_DEFAULTS, runConcurrency, type ConcurrencyOptions, type Con
 import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, type MemoryResult } from "./memory";
 import { OVERHEAD_DEFAULTS, runOverhead, type OverheadOptions, type OverheadResult } from "./overhead";
 import { startRuntime } from "./support/node-red";
+import { STREAMING_DEFAULTS, runStreaming, type StreamingOptions, type StreamingResult } from "./streaming";
 import { TOOL_LOOP_DEFAULTS, runToolLoop, type ToolLoopOptions, type ToolLoopResult } from "./tool-loop";
 
 export const SMOKE = {
@@ -16,6 +17,7 @@ export const SMOKE = {
   concurrency: { conversations: 4, turns: 2, latencyMs: 5, rounds: 1 } as ConcurrencyOptions,
   memory: { conversations: 20, cappedConversations: 2, cappedTurns: 25, parallel: 5, expiryMinutes: 0.01 } as MemoryOptions,
   toolLoop: { turns: 3, rounds: 1 } as ToolLoopOptions,
+  streaming: { turns: 3, rounds: 1, longChars: 400, longGapMs: 5 } as StreamingOptions,
   cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, tools: 0, toolCallEvery: 0, minTokens: 50 } as CostOptions,
 };
 
@@ -26,9 +28,10 @@ export interface Results {
   cost?: CostResult;
   longCost?: CostResult;
   toolLoop?: ToolLoopResult;
+  streaming?: StreamingResult;
 }
 
-const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop"] as const;
+const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "streaming"] as const;
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
@@ -143,6 +146,24 @@ function toolLoopTable(r: ToolLoopResult): string {
   ].join("\n");
 }
 
+function streamingTable(r: StreamingResult): string {
+  const o = r.options;
+  const l = r.long;
+  return [
+    `### 6. Streaming out: ${n(o.turns)} turns a side and round, from the stand-in's first text event to the first partial message reaching the next node (median of ${o.rounds} rounds)`,
+    "",
+    table(
+      ["", "conversation node, stream output", "function node, SDK stream", "node / function", "target"],
+      [
+        ["p50", ms(r.node.p50Ms), ms(r.fn.p50Ms), r.ratio.toFixed(2), `≤ 1.05 (${met(r.ratio <= 1.05)})`],
+        ["p99", ms(r.node.p99Ms), ms(r.fn.p99Ms), "", ""],
+      ],
+    ),
+    "",
+    `A long answer of ${n(l.chars)} characters written as ${n(l.textEvents)} text events ${o.longGapMs} ms apart became **${n(l.messages)} messages** at the default pace of ${l.intervalMs} ms (in ${(l.wallMs / 1000).toFixed(1)} s); joined they ${l.joinedEqualsAnswer ? "equal" : "**do not equal**"} the answer.`,
+  ].join("\n");
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const smoke = args.includes("--smoke");
@@ -162,6 +183,7 @@ async function main(): Promise<void> {
     if (!smoke) print(costTable((results.longCost = await runCost(LONG_COST)), "4b. A longer conversation, past the 40-message cap"));
   }
   if (only.includes("tool-loop")) print(toolLoopTable((results.toolLoop = await runToolLoop(smoke ? SMOKE.toolLoop : TOOL_LOOP_DEFAULTS))));
+  if (only.includes("streaming")) print(streamingTable((results.streaming = await runStreaming(smoke ? SMOKE.streaming : STREAMING_DEFAULTS))));
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   await (await startRuntime()).stop();
 }

@@ -203,6 +203,16 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     // The tool picker lists the tool node on this flow, which Claude may use by default.
     assert.deepStrictEqual(await page.locator("#node-input-tool-list span").first().textContent(), "get_weather");
     assert.ok(await page.locator('#node-input-tool-list input[type="checkbox"]').first().isChecked());
+    // "Stream" adds the second output and shows its pace; unticked, one output and no pace.
+    assert.strictEqual(await page.locator("#node-input-outputs").inputValue(), "1");
+    assert.strictEqual(await page.locator("#node-input-streamInterval").isVisible(), false);
+    await page.locator("#node-input-stream").check();
+    assert.strictEqual(await page.locator("#node-input-outputs").inputValue(), "2");
+    assert.strictEqual(await page.locator("#node-input-streamInterval").inputValue(), "250");
+    await page.locator("#node-input-stream").uncheck();
+    assert.strictEqual(await page.locator("#node-input-outputs").inputValue(), "1");
+    assert.strictEqual(await page.locator("#node-input-streamInterval").isVisible(), false);
+    await page.locator("#node-input-stream").check();
     await assertNoBareKeys(page);
     await assertTooltips(page);
     await shot(page, "conversation-dialog", TRAY);
@@ -286,6 +296,16 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     const conversation = flows.find((n) => n.type === "claude-conversation");
     assert.ok(account && conversation);
     assert.strictEqual(conversation.config, account.id);
+    assert.strictEqual(conversation.stream, true);
+    assert.strictEqual(conversation.outputs, 2);
+    assert.strictEqual(conversation.wires.length, 2);
+    const ports = await page.locator(`g.red-ui-flow-node-group[id="${conversation.id}"] .red-ui-flow-port-output`).count();
+    assert.strictEqual(ports, 2, "two output ports on the canvas");
+    const labels = await page.evaluate((id) => {
+      const node = (window as any).RED.nodes.node(id);
+      return [0, 1].map((i) => node._def.outputLabels.call(node, i));
+    }, conversation.id);
+    assert.deepStrictEqual(labels, ["answer", "text as it is written"]);
     assert.strictEqual(account.baseUrl, api.url);
     assert.strictEqual(account.model, "claude-haiku-4-5");
     for (const file of fs.readdirSync(nr.userDir).filter((f) => f.startsWith("flows"))) {
