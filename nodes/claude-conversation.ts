@@ -10,7 +10,7 @@ import { KeyedQueue } from "./lib/conversation/keyed-queue";
 import { ConversationMemory, type ContextLike } from "./lib/conversation/memory";
 import { applyOverrides, type MessageOverrides } from "./lib/api/options";
 import { buildRequest } from "./lib/api/request";
-import { runToolCalls, type ToolProvider } from "./lib/tools/tools";
+import { ToolSet } from "./lib/tools/tool-set";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
 import { ClaudeNodeError } from "./lib/errors";
@@ -19,6 +19,7 @@ import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { evaluate, reportError, t } from "./runtime/messages";
 import { writingStatus } from "./runtime/progress";
+import { toolSources } from "./runtime/tool-sources";
 
 interface ConversationDef extends NodeDef {
   config: string;
@@ -55,6 +56,10 @@ export = function (RED: NodeAPI) {
       idleMinutes,
       maxMessages: editorNumber(def.maxMessages, 40, { whole: true }),
     });
+    const toolTexts = {
+      unknownTool: (name: string, known: string[]) => t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }),
+      failed: (name: string) => t(RED, "errors.tool-failed", { name }),
+    };
     const maxRounds = editorNumber(def.maxRounds, 10, { whole: true, positive: true }) || 10;
     checkTemplate(RED, node, def.instructions ?? "");
 
@@ -63,24 +68,10 @@ export = function (RED: NodeAPI) {
     const sweeper = setInterval(() => memory.sweep().catch(() => undefined), sweepMs);
     sweeper.unref();
 
-    /** The tool nodes this conversation may use: by default every tool node on its own tab. */
-    function tools(): ToolProvider[] {
-      if (def.toolMode === "none") return [];
-      const selected = new Set(def.tools ?? []);
-      const found: ToolProvider[] = [];
-      RED.nodes.eachNode((n: any) => {
-        if (n.type !== "claude-tool") return;
-        if (def.toolMode === "selected" ? !selected.has(n.id) : n.z !== def.z) return;
-        const live = RED.nodes.getNode(n.id) as unknown as ToolProvider | null;
-        if (live && typeof live.definition === "function") found.push(live);
-      });
-      // The API rejects a request with two tools of one name; say which, before asking.
-      const names = new Set<string>();
-      for (const p of found) {
-        if (names.has(p.toolName)) throw new ClaudeNodeError("errors.duplicate-tool", { name: p.toolName }, "invalid_config");
-        names.add(p.toolName);
-      }
-      return found;
+    /** The tools of this turn, from the sources this conversation may use (by default the tool nodes on its tab). */
+    function gatherTools(secret: string | undefined): Promise<ToolSet> {
+      const sources = toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z });
+      return ToolSet.gather(sources, toolTexts, lifetime.signal, secret);
     }
 
     async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean): Promise<TurnResult> {
@@ -89,22 +80,20 @@ export = function (RED: NodeAPI) {
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
-      const system = instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey);
-      const providers = tools();
-      const definitions = providers.map((p) => p.definition());
+      const tools = await gatherTools(account.apiKey);
+      const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey), ...tools.instructions].filter((s) => s.trim()).join("\n\n");
       const facts = await account.modelFacts(options.model);
       const budget = account.guard.startTurn();
       const onText = writingStatus(RED, node);
 
       const result = await runTurn(history, { role: "user", content }, {
-        request: (messages) => buildRequest(options, { system, messages, tools: definitions }, facts),
+        request: (messages) => buildRequest(options, { system, messages, tools: tools.definitions }, facts),
         send: (params) =>
           account.stream(params, { signal: lifetime.signal, turn: budget, onText }),
         runTools: (calls, signal) => {
           budget.startToolRound();
           node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
-          return runToolCalls(providers, calls, { conversationId: id, msg }, (name, known) =>
-            t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }), signal);
+          return tools.run(calls, { conversationId: id, msg }, signal ?? lifetime.signal);
         },
         maxRounds,
         maxContinuations: MAX_CONTINUATIONS,

@@ -1,6 +1,6 @@
 // "Claude tool": a tool Claude may call. Each call leaves the node as a message (like `http in`)
-// and waits for a "Claude tool result" node to answer it. A conversation node finds this node and
-// uses it as a ToolProvider. A thin adapter: the rules live in lib/.
+// and waits for a "Claude tool result" node to answer it. While deployed, the node is a tool source
+// in the registry that conversations ask for their tools. A thin adapter: the rules live in lib/.
 import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import { actionPayload, actionSchema, checkAllowList, checkCall, type ActionInput, type AllowList, type Problem } from "./lib/tools/ha-action";
@@ -9,11 +9,13 @@ import { callKey, toolMessage, type Settled } from "./lib/tools/tool-calls";
 import type { ToolAnswer } from "./lib/tools/tool-result";
 import { compileSchema, errorsText, SchemaError, type CompiledSchema } from "./lib/data/json-schema";
 import { toolInputSchema } from "./lib/tools/tool-schema";
-import { errorOutcome, TOOL_NAME, type CallOrigin, type ToolProvider } from "./lib/tools/tools";
+import { errorOutcome, TOOL_NAME, type CallOrigin } from "./lib/tools/tools";
+import type { ToolSource } from "./lib/tools/tool-source";
 import type { ToolOutcome } from "./lib/conversation/turn";
 import { ClaudeNodeError } from "./lib/errors";
 import { t } from "./runtime/messages";
 import { pendingToolCalls } from "./runtime/tool-registry";
+import { toolSources } from "./runtime/tool-sources";
 
 interface ToolDef extends NodeDef {
   description?: string;
@@ -64,7 +66,7 @@ export = function (RED: NodeAPI) {
         err instanceof ClaudeNodeError ? t(RED, err.key, err.params) : err instanceof SchemaError ? t(RED, "errors.tool-bad-schema", { detail: err.message }) : String(err);
       node.status({ fill: "red", shape: "ring", text: t(RED, "status.tool-broken") });
       node.error(t(RED, "errors.tool-not-offered", { name: name || node.id, detail: message }));
-      // Without the provider methods no conversation offers this tool to Claude.
+      // Not registered as a source: no conversation offers this tool to Claude.
       return;
     }
 
@@ -87,7 +89,7 @@ export = function (RED: NodeAPI) {
       return errors.length ? [errorsText(errors)] : [];
     }
 
-    async function invoke(call: ToolUseBlock, origin: CallOrigin, signal?: AbortSignal): Promise<ToolOutcome> {
+    async function invoke(call: ToolUseBlock, origin: CallOrigin, signal: AbortSignal): Promise<ToolOutcome> {
       const problems = problemsWith(call.input);
       if (problems.length) {
         showStatus("rejected");
@@ -118,10 +120,11 @@ export = function (RED: NodeAPI) {
       }
     }
 
-    const provider: ToolProvider = { toolName: name, definition: () => definition, invoke };
-    Object.assign(node, provider);
+    const source: ToolSource = { label: name, tools: async () => [definition], call: invoke };
+    const unregister = toolSources.add({ id: node.id, kind: "claude-tool", z: node.z, source });
 
     node.on("close", (done: () => void) => {
+      unregister();
       // Calls still waiting end now: their conversation gets an error result, no timer stays behind.
       pendingToolCalls.cancelOwner(node.id);
       done();
