@@ -3,10 +3,10 @@
 import type { NodeAPI, NodeDef } from "node-red";
 import { Account } from "./lib/api/account";
 import { editorNumber } from "./lib/api/editor-values";
-import { OptionsError, optionsFromConfig } from "./lib/api/options";
+import { optionsFromConfig } from "./lib/api/options";
 import type { ClaudeConfigNode } from "./runtime/account-node";
 import { registerAdminRoutes } from "./runtime/admin-routes";
-import { t } from "./runtime/messages";
+import { translate } from "./runtime/messages";
 
 interface ClaudeConfigDef extends NodeDef {
   baseUrl?: string;
@@ -54,7 +54,7 @@ export = function (RED: NodeAPI) {
         guard.onChange = (usage) => global.set(key, usage, () => undefined);
       });
     } catch (err) {
-      this.problem = err instanceof OptionsError ? t(RED, err.key, err.params) : String(err);
+      this.problem = translate(RED, err).text;
       this.error(this.problem);
     }
     this.on("close", (done: () => void) => {

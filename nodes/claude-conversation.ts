@@ -1,9 +1,8 @@
 // "Claude conversation": a turn of a conversation with memory per conversation id, running the
 // tool loop. A thin adapter: the rules live in lib/.
 import { randomUUID } from "crypto";
-import { setMaxListeners } from "events";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
+import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Account } from "./lib/api/account";
 import { withoutThinking } from "./lib/conversation/history";
 import { KeyedQueue } from "./lib/conversation/keyed-queue";
@@ -13,11 +12,11 @@ import { buildRequest } from "./lib/api/request";
 import { ToolSet } from "./lib/tools/tool-set";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
-import { ClaudeNodeError } from "./lib/errors";
+import { ClaudeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
-import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
-import { evaluate, reportError, t } from "./runtime/messages";
+import { handleInput, type Msg } from "./runtime/input";
+import { t } from "./runtime/messages";
 import { writingStatus } from "./runtime/progress";
 import { toolSources } from "./runtime/tool-sources";
 
@@ -36,8 +35,6 @@ interface ConversationDef extends NodeDef {
   tools?: string[];
 }
 
-type Msg = NodeMessage & Record<string, any>;
-
 const MAX_CONTINUATIONS = 5;
 const SWEEP_MS = 60_000;
 
@@ -46,9 +43,6 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     const node = this;
     const queue = new KeyedQueue();
-    const lifetime = new AbortController();
-    // Every request in flight listens for the node closing; many at once are normal, not a leak.
-    setMaxListeners(0, lifetime.signal);
     // Fractions of a minute are kept (0.5 is 30 seconds, not "never").
     const idleMinutes = editorNumber(def.idleMinutes, 30);
     const memory = new ConversationMemory(node.context() as unknown as ContextLike, {
@@ -69,18 +63,18 @@ export = function (RED: NodeAPI) {
     sweeper.unref();
 
     /** The tools of this turn, from the sources this conversation may use (by default the tool nodes on its tab). */
-    function gatherTools(secret: string | undefined): Promise<ToolSet> {
+    function gatherTools(secret: string | undefined, signal: AbortSignal): Promise<ToolSet> {
       const sources = toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z });
-      return ToolSet.gather(sources, toolTexts, lifetime.signal, secret);
+      return ToolSet.gather(sources, toolTexts, signal, secret);
     }
 
-    async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean): Promise<TurnResult> {
+    async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean, signal: AbortSignal): Promise<TurnResult> {
       if (reset) await memory.clear(id);
       const options = applyOverrides(account.options, msg as MessageOverrides);
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
-      const tools = await gatherTools(account.apiKey);
+      const tools = await gatherTools(account.apiKey, signal);
       const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey), ...tools.instructions].filter((s) => s.trim()).join("\n\n");
       const facts = await account.modelFacts(options.model);
       const budget = account.guard.startTurn();
@@ -89,44 +83,35 @@ export = function (RED: NodeAPI) {
       const result = await runTurn(history, { role: "user", content }, {
         request: (messages) => buildRequest(options, { system, messages, tools: tools.definitions }, facts),
         send: (params) =>
-          account.stream(params, { signal: lifetime.signal, turn: budget, onText }),
-        runTools: (calls, signal) => {
+          account.stream(params, { signal, turn: budget, onText }),
+        runTools: (calls) => {
           budget.startToolRound();
           node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
-          return tools.run(calls, { conversationId: id, msg }, signal ?? lifetime.signal);
+          return tools.run(calls, { conversationId: id, msg }, signal);
         },
         maxRounds,
         maxContinuations: MAX_CONTINUATIONS,
-        signal: lifetime.signal,
+        signal,
         onRound: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
       });
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
-      if (lifetime.signal.aborted) throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+      if (signal.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
       await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation");
       return result;
     }
 
-    node.on("input", (msg: Msg, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
-      let secret: string | undefined;
-      const fail = (err: unknown) => {
-        if (!lifetime.signal.aborted) reportError(RED, node, err, msg, secret);
-        done();
-      };
-      (async () => {
-        const account = accountOf(RED, def.config);
-        secret = account.apiKey;
-        const id = conversationIdFrom(await evaluate(RED, node, def.conversationId || "conversation_id", def.conversationIdType || "msg", msg)) ?? randomUUID();
-        const input = await evaluate(RED, node, def.input || "payload", def.inputType || "msg", msg);
+    handleInput(RED, node, def, {
+      inputs: { id: ["conversationId", "conversation_id"], input: ["input", "payload"] },
+      run: async ({ msg, account, inputs, signal }) => {
+        const id = conversationIdFrom(inputs.id) ?? randomUUID();
         const reset = msg.reset === true;
         msg.conversation_id = id;
-        if (reset && isBlank(input)) {
+        if (reset && isBlank(inputs.input)) {
           await queue.run(id, () => memory.clear(id));
-          node.status({ fill: "grey", shape: "ring", text: t(RED, "status.cleared") });
-          return done();
+          return { status: { fill: "grey", shape: "ring", text: t(RED, "status.cleared") }, send: false };
         }
-        const content = toUserContent(input);
-        const result = await queue.run(id, () => converse(account, msg, id, content, reset));
-        if (lifetime.signal.aborted) return done();
+        const content = toUserContent(inputs.input);
+        const result = await queue.run(id, () => converse(account, msg, id, content, reset, signal));
         if (result.truncated) node.warn(t(RED, "warnings.max-tokens", { maxTokens: result.final.usage?.output_tokens ?? "" }));
         msg.payload = result.text;
         msg.claude = {
@@ -138,16 +123,9 @@ export = function (RED: NodeAPI) {
           citations: result.citations,
           tool_calls: result.toolCalls,
         };
-        node.status({ fill: "green", shape: "dot", text: t(RED, "status.done", { tokens: totalTokens(result.usage) }) });
-        send(msg);
-        done();
-      })().catch(fail);
-    });
-
-    node.on("close", (done: () => void) => {
-      lifetime.abort();
-      clearInterval(sweeper);
-      done();
+        return { status: { fill: "green", shape: "dot", text: t(RED, "status.done", { tokens: totalTokens(result.usage) }) } };
+      },
+      close: () => clearInterval(sweeper),
     });
   }
 

@@ -1,10 +1,9 @@
 // "Claude tool result": returns msg.payload to Claude as the result of the call named by msg.tool
 // (like `http response`). A thin adapter: the rules live in lib/.
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
-import { ClaudeNodeError } from "./lib/errors";
 import { callKey } from "./lib/tools/tool-calls";
 import { errorText, resultContent, type ResultTexts, type ToolAnswer } from "./lib/tools/tool-result";
-import { t } from "./runtime/messages";
+import { t, translate } from "./runtime/messages";
 import { pendingToolCalls } from "./runtime/tool-registry";
 
 type Msg = NodeMessage & Record<string, any>;
@@ -23,7 +22,7 @@ export = function (RED: NodeAPI) {
       const { content, summary } = resultContent(failure !== undefined && msg.is_error !== true ? failure : msg.payload, texts);
       return { content, summary, isError };
     } catch (err) {
-      const message = err instanceof ClaudeNodeError ? t(RED, err.key, err.params) : String(err);
+      const message = translate(RED, err).text;
       node.error(message, msg);
       return { content: message, summary: message, isError: true };
     }

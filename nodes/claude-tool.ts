@@ -7,13 +7,13 @@ import { actionPayload, actionSchema, checkAllowList, checkCall, type ActionInpu
 import { editorList, editorNumber } from "./lib/api/editor-values";
 import { callKey, toolMessage, type Settled } from "./lib/tools/tool-calls";
 import type { ToolAnswer } from "./lib/tools/tool-result";
-import { compileSchema, errorsText, SchemaError, type CompiledSchema } from "./lib/data/json-schema";
+import { compileSchema, errorsText, schemaProblem, type CompiledSchema } from "./lib/data/json-schema";
 import { toolInputSchema } from "./lib/tools/tool-schema";
 import { errorOutcome, TOOL_NAME, type CallOrigin } from "./lib/tools/tools";
 import type { ToolSource } from "./lib/tools/tool-source";
 import type { ToolOutcome } from "./lib/conversation/turn";
-import { ClaudeNodeError } from "./lib/errors";
-import { t } from "./runtime/messages";
+import { ClaudeError } from "./lib/errors";
+import { t, translate } from "./runtime/messages";
 import { pendingToolCalls } from "./runtime/tool-registry";
 import { toolSources } from "./runtime/tool-sources";
 
@@ -43,12 +43,12 @@ export = function (RED: NodeAPI) {
     let definition: Tool;
     let validator: CompiledSchema;
     try {
-      if (!TOOL_NAME.test(name)) throw new ClaudeNodeError("errors.tool-bad-name", { name });
+      if (!TOOL_NAME.test(name)) throw new ClaudeError("errors.tool-bad-name", { name });
       let schema;
       let description = String(def.description ?? "").trim();
       if (mode === "ha") {
         const problems = checkAllowList(allow);
-        if (problems.length) throw new ClaudeNodeError("errors.ha-bad-settings", { detail: problems.map(text).join(" ") });
+        if (problems.length) throw new ClaudeError("errors.ha-bad-settings", { detail: problems.map(text).join(" ") });
         schema = actionSchema(allow, {
           action: t(RED, "tool.ha-action"),
           entity_id: t(RED, "tool.ha-entity", { entities: allow.entities.join(", ") }),
@@ -62,8 +62,8 @@ export = function (RED: NodeAPI) {
       schema = validator.schema;
       definition = { name, input_schema: toolInputSchema(schema), ...(description ? { description } : {}) };
     } catch (err) {
-      const message =
-        err instanceof ClaudeNodeError ? t(RED, err.key, err.params) : err instanceof SchemaError ? t(RED, "errors.tool-bad-schema", { detail: err.message }) : String(err);
+      const detail = schemaProblem(err);
+      const message = translate(RED, detail === undefined ? err : new ClaudeError("errors.tool-bad-schema", { detail })).text;
       node.status({ fill: "red", shape: "ring", text: t(RED, "status.tool-broken") });
       node.error(t(RED, "errors.tool-not-offered", { name: name || node.id, detail: message }));
       // Not registered as a source: no conversation offers this tool to Claude.

@@ -1,7 +1,7 @@
 import assert from "assert";
 import type { ToolSource } from "../nodes/lib/tools/tool-source";
 import { ToolSourceRegistry } from "../nodes/runtime/tool-sources";
-import { ClaudeNodeError } from "../nodes/lib/errors";
+import { ClaudeError } from "../nodes/lib/errors";
 
 function source(label: string): ToolSource {
   return { label, tools: async () => [], call: async () => { throw new Error("not called"); } };
@@ -38,6 +38,6 @@ describe("tool source registry", () => {
     const registry = new ToolSourceRegistry();
     registry.add({ id: "t1", kind: "claude-tool", z: "tab", source: source("lights") });
     registry.add({ id: "t2", kind: "claude-tool", z: "tab", source: source("lights") });
-    assert.throws(() => registry.select({ z: "tab" }), (err: unknown) => err instanceof ClaudeNodeError && err.key === "errors.duplicate-tool" && err.params.name === "lights");
+    assert.throws(() => registry.select({ z: "tab" }), (err: unknown) => err instanceof ClaudeError && err.key === "errors.duplicate-tool" && err.params.name === "lights");
   });
 });

@@ -1,7 +1,7 @@
 // The registry of tool sources: tool nodes register themselves while deployed (next: MCP servers,
 // the memory tool), and a conversation asks it for the sources it may use.
 import type { ToolSource } from "../lib/tools/tool-source";
-import { ClaudeNodeError } from "../lib/errors";
+import { ClaudeError } from "../lib/errors";
 
 export interface SourceEntry {
   /** The id of the node that offers the source. */
@@ -53,7 +53,7 @@ export class ToolSourceRegistry {
     const names = new Set<string>();
     for (const entry of chosen) {
       if (entry.kind !== "claude-tool") continue;
-      if (names.has(entry.source.label)) throw new ClaudeNodeError("errors.duplicate-tool", { name: entry.source.label }, "invalid_config");
+      if (names.has(entry.source.label)) throw new ClaudeError("errors.duplicate-tool", { name: entry.source.label }, "invalid_config");
       names.add(entry.source.label);
     }
     return chosen.map((e) => e.source);

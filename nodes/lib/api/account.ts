@@ -6,7 +6,7 @@ import type { Message, MessageCreateParamsBase } from "@anthropic-ai/sdk/resourc
 import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 import type { ModelOptions } from "./options";
 import type { ModelFacts } from "./request";
 import { Semaphore } from "./semaphore";
@@ -66,7 +66,7 @@ export class Account {
 
   get client(): Anthropic {
     const apiKey = this.apiKey;
-    if (!apiKey) throw new ClaudeNodeError("errors.no-key", {}, "authentication_error");
+    if (!apiKey) throw new ClaudeError("errors.no-key", {}, "authentication_error");
     // The key is passed explicitly so the SDK never falls back to other credential sources.
     this.sdk ??= new Anthropic({
       apiKey,
@@ -83,9 +83,9 @@ export class Account {
    * account limits parallel requests; checks the cost guard first and feeds it after.
    */
   async stream(params: MessageCreateParamsBase, hooks: StreamHooks = {}): Promise<Message> {
-    if (this.closed) throw new ClaudeNodeError("errors.closed", {}, "aborted");
+    if (this.closed) throw new ClaudeError("errors.closed", {}, "aborted");
     // An already-aborted signal fires no event: without this, a queued turn of a stopped node would still be sent.
-    if (hooks.signal?.aborted) throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+    if (hooks.signal?.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
     const client = this.client;
     const controller = new AbortController();
     const abort = () => controller.abort();
@@ -103,7 +103,7 @@ export class Account {
             if (attempt >= retries || !retryableInStream(err) || controller.signal.aborted) throw err;
           }
           await sleep(STREAM_RETRY_DELAY_MS, undefined, { signal: controller.signal }).catch(() => {
-            throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+            throw new ClaudeError("errors.aborted", {}, "aborted");
           });
         }
       } finally {
@@ -111,8 +111,8 @@ export class Account {
       }
     } catch (err) {
       // Aborted while queued for a slot: say so rather than pass on the signal's bare reason.
-      if (controller.signal.aborted && !(err instanceof ClaudeNodeError) && !(err instanceof APIError)) {
-        throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+      if (controller.signal.aborted && !(err instanceof ClaudeError) && !(err instanceof APIError)) {
+        throw new ClaudeError("errors.aborted", {}, "aborted");
       }
       throw err;
     } finally {
@@ -139,7 +139,7 @@ export class Account {
     } catch (err) {
       // A failed stream may still have been billed for what it read and wrote.
       this.guard.record(stream.currentMessage?.usage, hooks.turn);
-      if (stalled) throw new ClaudeNodeError("errors.stalled", { seconds: this.settings.timeoutSeconds }, "timeout");
+      if (stalled) throw new ClaudeError("errors.stalled", { seconds: this.settings.timeoutSeconds }, "timeout");
       throw err;
     } finally {
       watchdog.stop();

@@ -1,7 +1,7 @@
 // Turns what a flow sends into the content of a user message the API will accept.
 import type { ContentBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { IMAGE_TYPES, isHttpUrl } from "./attachments";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 
 const INPUT_BLOCK_TYPES = new Set(["text", "image", "document"]);
 /** The fields the API takes on each input block; any other is a 400 ("Extra inputs are not permitted"). */
@@ -42,18 +42,18 @@ function sourceProblem(type: string, source: any): string | undefined {
 
 function checkBlock(block: any, index: number): ContentBlockParam {
   if (typeof block === "string") {
-    if (!block.trim()) throw new ClaudeNodeError("errors.blank-block", { index });
+    if (!block.trim()) throw new ClaudeError("errors.blank-block", { index });
     return { type: "text", text: block };
   }
   if (!block || typeof block !== "object" || !INPUT_BLOCK_TYPES.has(block.type)) {
-    throw new ClaudeNodeError("errors.bad-block", { index, type: block?.type ?? typeof block });
+    throw new ClaudeError("errors.bad-block", { index, type: block?.type ?? typeof block });
   }
   const extra = Object.keys(block).find((field) => !BLOCK_FIELDS[block.type].has(field));
-  if (extra) throw new ClaudeNodeError("errors.block-field", { index, type: block.type, field: extra });
-  if (block.type === "text" && (typeof block.text !== "string" || !block.text.trim())) throw new ClaudeNodeError("errors.blank-block", { index });
+  if (extra) throw new ClaudeError("errors.block-field", { index, type: block.type, field: extra });
+  if (block.type === "text" && (typeof block.text !== "string" || !block.text.trim())) throw new ClaudeError("errors.blank-block", { index });
   if (block.type === "image" || block.type === "document") {
     const problem = sourceProblem(block.type, block.source);
-    if (problem) throw new ClaudeNodeError("errors.bad-source", { index, type: block.type, problem });
+    if (problem) throw new ClaudeError("errors.bad-source", { index, type: block.type, problem });
   }
   return block as ContentBlockParam;
 }
@@ -63,20 +63,20 @@ function checkBlock(block: any, index: number): ContentBlockParam {
  * a single block object; any other object as JSON. Blank input is an error.
  */
 export function toUserContent(input: unknown): string | ContentBlockParam[] {
-  if (isBlank(input)) throw new ClaudeNodeError("errors.empty-input");
+  if (isBlank(input)) throw new ClaudeError("errors.empty-input");
   if (typeof input === "string") return input;
   if (typeof input === "number" || typeof input === "boolean" || typeof input === "bigint") return String(input);
-  if (Buffer.isBuffer(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) throw new ClaudeNodeError("errors.binary-input");
+  if (Buffer.isBuffer(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) throw new ClaudeError("errors.binary-input");
   if (Array.isArray(input)) return input.map(checkBlock);
   if (typeof input === "object" && typeof (input as any).type === "string") return [checkBlock(input, 0)];
   let text: string | undefined;
   try {
     text = JSON.stringify(input);
   } catch {
-    throw new ClaudeNodeError("errors.unserialisable-input");
+    throw new ClaudeError("errors.unserialisable-input");
   }
   // Functions and symbols have no JSON at all.
-  if (typeof text !== "string") throw new ClaudeNodeError("errors.unserialisable-input");
+  if (typeof text !== "string") throw new ClaudeError("errors.unserialisable-input");
   return text;
 }
 
@@ -87,5 +87,5 @@ export function conversationIdFrom(value: unknown): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value === "string" && value.length <= MAX_ID_LENGTH) return value;
-  throw new ClaudeNodeError("errors.bad-conversation-id", { max: MAX_ID_LENGTH });
+  throw new ClaudeError("errors.bad-conversation-id", { max: MAX_ID_LENGTH });
 }

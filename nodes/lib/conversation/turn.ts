@@ -10,7 +10,7 @@ import type {
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 import { replayable } from "./history";
 
 export interface ToolCallRecord {
@@ -84,9 +84,9 @@ export function addUsage(total: TurnUsage, usage: Partial<Message["usage"]> | un
 }
 
 /** The error for a stop reason that ends a turn without an answer; undefined for the others. */
-export function stopError(reply: Message): ClaudeNodeError | undefined {
-  if (reply.stop_reason === "refusal") return new ClaudeNodeError("errors.refusal", { detail: reply.stop_details?.explanation ?? "" }, "refusal");
-  if (reply.stop_reason === "model_context_window_exceeded") return new ClaudeNodeError("errors.context-window", {}, "context_window_exceeded");
+export function stopError(reply: Message): ClaudeError | undefined {
+  if (reply.stop_reason === "refusal") return new ClaudeError("errors.refusal", { detail: reply.stop_details?.explanation ?? "" }, "refusal");
+  if (reply.stop_reason === "model_context_window_exceeded") return new ClaudeError("errors.context-window", {}, "context_window_exceeded");
   return undefined;
 }
 
@@ -112,7 +112,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
       case "tool_use": {
         const calls = reply.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
         if (!calls.length) break;
-        if (++rounds > settings.maxRounds) throw new ClaudeNodeError("errors.max-rounds", { max: settings.maxRounds }, "max_rounds");
+        if (++rounds > settings.maxRounds) throw new ClaudeError("errors.max-rounds", { max: settings.maxRounds }, "max_rounds");
         const outcomes = await settings.runTools(calls, settings.signal);
         toolCalls.push(...outcomes.map((o) => o.record));
         // All results of a round go back in one user message, in the order of the calls.
@@ -122,7 +122,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
         continue;
       }
       case "pause_turn":
-        if (++continuations > settings.maxContinuations) throw new ClaudeNodeError("errors.paused-too-often", { max: settings.maxContinuations }, "pause_turn");
+        if (++continuations > settings.maxContinuations) throw new ClaudeError("errors.paused-too-often", { max: settings.maxContinuations }, "pause_turn");
         continue;
       case "refusal":
       case "model_context_window_exceeded":

@@ -1,7 +1,7 @@
 // What a tool result node sends back to Claude: a string as it is, anything else as JSON, an image
 // or PDF Buffer as an image or document block. Huge text is cut, and Claude is told so.
 import type { ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 import { sniffType } from "../content/attachments";
 
 export const MAX_RESULT_CHARS = 100_000;
@@ -33,7 +33,7 @@ function asText(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    throw new ClaudeNodeError("errors.tool-result-unserialisable", {}, "invalid_result");
+    throw new ClaudeError("errors.tool-result-unserialisable", {}, "invalid_result");
   }
 }
 
@@ -43,7 +43,7 @@ export function resultContent(value: unknown, texts: ResultTexts, max = MAX_RESU
     const bytes = Buffer.from(value);
     const type = sniffType(bytes);
     if (type && type !== "application/pdf") {
-      if (bytes.length > MAX_IMAGE_BYTES) throw new ClaudeNodeError("errors.tool-result-image-too-large", { bytes: bytes.length, max: MAX_IMAGE_BYTES }, "invalid_result");
+      if (bytes.length > MAX_IMAGE_BYTES) throw new ClaudeError("errors.tool-result-image-too-large", { bytes: bytes.length, max: MAX_IMAGE_BYTES }, "invalid_result");
       return { content: [{ type: "image", source: { type: "base64", media_type: type, data: bytes.toString("base64") } }], summary: { type: "image", media_type: type, bytes: bytes.length } };
     }
     if (type === "application/pdf") {

@@ -1,8 +1,9 @@
 import assert from "assert";
-import { DEFAULT_OPTIONS, OptionsError, applyOverrides, optionsFromConfig } from "../../../nodes/lib/api/options";
+import { DEFAULT_OPTIONS, applyOverrides, optionsFromConfig } from "../../../nodes/lib/api/options";
+import { ClaudeError } from "../../../nodes/lib/errors";
 import { buildRequest } from "../../../nodes/lib/api/request";
 
-const failsWith = (key: string) => (err: unknown) => err instanceof OptionsError && err.key === key;
+const failsWith = (key: string) => (err: unknown) => err instanceof ClaudeError && err.key === key && err.type === "invalid_options";
 
 describe("model options", () => {
   it("fills defaults as Home Assistant recommends", () => {
