@@ -12,6 +12,7 @@ import { buildRequest } from "./lib/api/request";
 import { ToolSet } from "./lib/tools/tool-set";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
+import { CONVERSATION_DEFAULTS } from "./lib/defaults";
 import { ClaudeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
@@ -44,17 +45,17 @@ export = function (RED: NodeAPI) {
     const node = this;
     const queue = new KeyedQueue();
     // Fractions of a minute are kept (0.5 is 30 seconds, not "never").
-    const idleMinutes = editorNumber(def.idleMinutes, 30);
+    const idleMinutes = editorNumber(def.idleMinutes, CONVERSATION_DEFAULTS.idleMinutes);
     const memory = new ConversationMemory(node.context() as unknown as ContextLike, {
       store: def.store || undefined,
       idleMinutes,
-      maxMessages: editorNumber(def.maxMessages, 40, { whole: true }),
+      maxMessages: editorNumber(def.maxMessages, CONVERSATION_DEFAULTS.maxMessages, { whole: true }),
     });
     const toolTexts = {
       unknownTool: (name: string, known: string[]) => t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }),
       failed: (name: string) => t(RED, "errors.tool-failed", { name }),
     };
-    const maxRounds = editorNumber(def.maxRounds, 10, { whole: true, positive: true }) || 10;
+    const maxRounds = editorNumber(def.maxRounds, CONVERSATION_DEFAULTS.maxRounds, { whole: true, positive: true }) || CONVERSATION_DEFAULTS.maxRounds;
     checkTemplate(RED, node, def.instructions ?? "");
 
     // Every minute, or as often as the idle time when that is shorter (at most once a second).

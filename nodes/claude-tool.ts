@@ -5,6 +5,7 @@ import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import { actionPayload, actionSchema, checkAllowList, checkCall, type ActionInput, type AllowList, type Problem } from "./lib/tools/ha-action";
 import { editorList, editorNumber } from "./lib/api/editor-values";
+import { EMPTY_SCHEMA, TOOL_DEFAULTS } from "./lib/defaults";
 import { callKey, toolMessage, type Settled } from "./lib/tools/tool-calls";
 import type { ToolAnswer } from "./lib/tools/tool-result";
 import { compileSchema, errorsText, schemaProblem, type CompiledSchema } from "./lib/data/json-schema";
@@ -26,8 +27,6 @@ interface ToolDef extends NodeDef {
   entities?: string[] | string;
 }
 
-const DEFAULT_TIMEOUT_S = 30;
-const EMPTY_SCHEMA = { type: "object", properties: {} };
 
 export = function (RED: NodeAPI) {
   const text = (p: Problem) => t(RED, p.key, p.params);
@@ -37,7 +36,7 @@ export = function (RED: NodeAPI) {
     const node = this;
     const name = String(def.name ?? "").trim();
     const mode = def.mode === "ha" ? "ha" : "plain";
-    const timeoutS = editorNumber(def.timeout, DEFAULT_TIMEOUT_S, { positive: true });
+    const timeoutS = editorNumber(def.timeout, TOOL_DEFAULTS.timeout, { positive: true });
     const allow: AllowList = { actions: editorList(def.actions), entities: editorList(def.entities) };
 
     let definition: Tool;

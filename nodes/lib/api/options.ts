@@ -1,10 +1,11 @@
 // The model options an account holds and every node inherits, with per-message overrides.
 // Pure: no Node-RED here, so the rules can be tested and reused.
 import { ClaudeError } from "../errors";
+import { ACCOUNT_DEFAULTS as ACCOUNT, EFFORT_LEVELS } from "../defaults";
 import { editorList, editorNumber } from "./editor-values";
 
 export type ThinkingMode = "off" | "adaptive" | "budget";
-export type Effort = "" | "low" | "medium" | "high" | "xhigh" | "max";
+export type Effort = "" | (typeof EFFORT_LEVELS)[number];
 export type CachingMode = "off" | "system" | "conversation";
 
 export interface ModelOptions {
@@ -27,20 +28,20 @@ export interface UserLocation {
   timezone?: string;
 }
 
-export const RECOMMENDED_MODEL = "claude-haiku-4-5";
+/** The smallest thinking budget the API takes. */
 export const MIN_THINKING_BUDGET = 1024;
-const EFFORTS: Effort[] = ["", "low", "medium", "high", "xhigh", "max"];
+const EFFORTS: Effort[] = ["", ...EFFORT_LEVELS];
 
 export const DEFAULT_OPTIONS: ModelOptions = {
-  model: RECOMMENDED_MODEL,
-  maxTokens: 3000,
-  thinking: "off",
-  thinkingBudget: MIN_THINKING_BUDGET,
-  effort: "",
-  caching: "conversation",
-  cacheTtl: "5m",
-  webSearch: { enabled: false, maxUses: 5, allowedDomains: [] },
-  webFetch: { enabled: false, maxUses: 5 },
+  model: ACCOUNT.model,
+  maxTokens: ACCOUNT.maxTokens,
+  thinking: ACCOUNT.thinking as ThinkingMode,
+  thinkingBudget: ACCOUNT.thinkingBudget,
+  effort: ACCOUNT.effort as Effort,
+  caching: ACCOUNT.caching as CachingMode,
+  cacheTtl: ACCOUNT.cacheTtl as ModelOptions["cacheTtl"],
+  webSearch: { enabled: false, maxUses: ACCOUNT.webSearchMaxUses, allowedDomains: [] },
+  webFetch: { enabled: false, maxUses: ACCOUNT.webFetchMaxUses },
   codeExecution: false,
 };
 
@@ -61,9 +62,9 @@ export function optionsFromConfig(config: Record<string, any>): ModelOptions {
   const options: ModelOptions = {
     model: String(config.model ?? "").trim() || DEFAULT_OPTIONS.model,
     maxTokens: editorNumber(config.maxTokens, DEFAULT_OPTIONS.maxTokens, COUNT),
-    thinking: (["off", "adaptive", "budget"] as const).includes(config.thinking) ? config.thinking : "off",
+    thinking: (["off", "adaptive", "budget"] as const).includes(config.thinking) ? config.thinking : DEFAULT_OPTIONS.thinking,
     thinkingBudget: editorNumber(config.thinkingBudget, DEFAULT_OPTIONS.thinkingBudget, COUNT),
-    effort: EFFORTS.includes(config.effort) ? config.effort : "",
+    effort: EFFORTS.includes(config.effort) ? config.effort : DEFAULT_OPTIONS.effort,
     caching: (["off", "system", "conversation"] as const).includes(config.caching) ? config.caching : DEFAULT_OPTIONS.caching,
     cacheTtl: config.cacheTtl === "1h" ? "1h" : "5m",
     webSearch: {

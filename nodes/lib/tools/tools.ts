@@ -3,8 +3,7 @@
 import type { ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { ToolOutcome } from "../conversation/turn";
 
-/** The API's rule for tool names. */
-export const TOOL_NAME = /^[a-zA-Z0-9_-]{1,64}$/;
+export { TOOL_NAME } from "../defaults";
 /** The longest name the API takes. */
 export const MAX_TOOL_NAME = 64;
 
