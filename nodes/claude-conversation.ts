@@ -77,14 +77,14 @@ export = function (RED: NodeAPI) {
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
       const tools = await gatherTools(account.apiKey, signal);
       const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey), ...tools.instructions].filter((s) => s.trim()).join("\n\n");
-      const facts = await account.modelFacts(options.model);
+      const capabilities = await account.modelCapabilities(options.model);
       const budget = account.guard.startTurn();
       const onText = writingStatus(RED, node);
 
       const result = await runTurn(history, { role: "user", content }, {
-        request: (messages) => buildRequest(options, { system, messages, tools: tools.definitions }, facts),
+        request: (messages) => buildRequest(options, { system, messages, tools: tools.definitions }, capabilities),
         send: (params) =>
-          account.stream(params, { signal, turn: budget, onText }),
+          account.createMessage(params, { signal, turn: budget, onText }),
         runTools: (calls) => {
           budget.startToolRound();
           node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
@@ -93,7 +93,7 @@ export = function (RED: NodeAPI) {
         maxRounds,
         maxContinuations: MAX_CONTINUATIONS,
         signal,
-        onRound: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
+        onRequest: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
       });
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
       if (signal.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");

@@ -78,10 +78,10 @@ export = function (RED: NodeAPI) {
       const schema = schemaFor(msg);
       const content = await userContent(msg, inputs.input, inputs.attached, account.apiKey);
       let options = applyOverrides(account.options, msg as MessageOverrides);
-      const facts = await account.modelFacts(options.model);
+      const capabilities = await account.modelCapabilities(options.model);
       // Structured outputs where the models endpoint says the model has them, else a forced tool
       // (which the API does not combine with thinking).
-      const mode: OutputMode = facts?.capabilities?.structured_outputs?.supported ? "format" : "tool";
+      const mode: OutputMode = capabilities?.structured_outputs?.supported ? "format" : "tool";
       if (schema && mode === "tool") options = { ...options, thinking: "off" };
       const messages: MessageParam[] = [{ role: "user", content }];
       const usage = emptyUsage();
@@ -89,8 +89,8 @@ export = function (RED: NodeAPI) {
       const budget = account.guard.startTurn();
 
       for (let attempt = 1; ; attempt++) {
-        const params = buildRequest(options, { messages, serverTools: false, ...(schema ? outputParts(schema, mode) : {}) }, facts);
-        const reply = await account.stream(params, { signal, turn: budget, onText });
+        const params = buildRequest(options, { messages, serverTools: false, ...(schema ? outputParts(schema, mode) : {}) }, capabilities);
+        const reply = await account.createMessage(params, { signal, turn: budget, onText });
         addUsage(usage, reply.usage);
         const stopped = stopError(reply);
         if (stopped) throw stopped;

@@ -4,10 +4,17 @@ import assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as vm from "vm";
-import { EDITOR_DEFAULTS, EFFORT_LEVELS, TOOL_NAME } from "../nodes/lib/defaults";
+import { ACCOUNT_DEFAULTS, CONVERSATION_DEFAULTS, EFFORT_LEVELS, TOOL_DEFAULTS, TOOL_NAME } from "../nodes/lib/defaults";
 import { DEFAULT_OPTIONS } from "../nodes/lib/api/options";
 
 const NODES = path.join(__dirname, "../../nodes");
+
+/** What each node's dialog starts with, by node type. */
+const EDITOR_DEFAULTS: Record<string, Record<string, unknown>> = {
+  "claude-config": ACCOUNT_DEFAULTS,
+  "claude-conversation": CONVERSATION_DEFAULTS,
+  "claude-tool": TOOL_DEFAULTS,
+};
 
 /** Runs a node's editor scripts against a stand-in RED that records what registerType receives. */
 function registered(file: string): Record<string, any> {

@@ -41,10 +41,3 @@ export const TOOL_DEFAULTS = Object.freeze({
   timeout: 30,
   schema: JSON.stringify(EMPTY_SCHEMA, null, 2),
 });
-
-/** What each node's dialog starts with, by node type: the editor's `defaults` must say the same. */
-export const EDITOR_DEFAULTS: Readonly<Record<string, Readonly<Record<string, unknown>>>> = Object.freeze({
-  "claude-config": ACCOUNT_DEFAULTS,
-  "claude-conversation": CONVERSATION_DEFAULTS,
-  "claude-tool": TOOL_DEFAULTS,
-});

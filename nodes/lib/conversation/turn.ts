@@ -53,7 +53,7 @@ export interface TurnResult {
 
 export interface TurnSettings {
   send: (params: MessageCreateParamsBase) => Promise<Message>;
-  /** Builds the request for the messages so far; called each round so the same options apply. */
+  /** Builds the request for the messages so far, before each request, so every one has the same options. */
   request: (messages: MessageParam[]) => MessageCreateParamsBase;
   runTools: ToolRunner;
   /** Most tool rounds in one turn. */
@@ -61,8 +61,8 @@ export interface TurnSettings {
   /** Most continuations of a paused server-tool loop. */
   maxContinuations: number;
   signal?: AbortSignal;
-  /** Called before each request with the round number (1-based). */
-  onRound?: (round: number) => void;
+  /** Called before each request with its number in the turn (1-based): every tool round and continuation sends one. */
+  onRequest?: (request: number) => void;
 }
 
 export function emptyUsage(): TurnUsage {
@@ -100,7 +100,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
   let continuations = 0;
 
   for (;;) {
-    settings.onRound?.(replies.length + 1);
+    settings.onRequest?.(replies.length + 1);
     const reply = await settings.send(settings.request(messages));
     replies.push(reply);
     addUsage(usage, reply.usage);
