@@ -271,6 +271,20 @@ describe("tool nodes", function () {
     assert.deepStrictEqual(out.claude.tool_calls[2].result, { type: "image", media_type: "image/png", bytes: png.length });
   });
 
+  it("removes the API key from a flow's error text before it reaches Claude", async () => {
+    const nodes = await load(api, [{ name: "fetch" }]);
+    answer(nodes, 0, () => ({ payload: "ignored", error: { message: `HTTP 401 for x-api-key: ${KEY}` } }));
+    api.reply({ content: [toolUse("t1", "fetch", {})] });
+    const done = nextMessage(nodes.out);
+    nodes.chat.receive({ payload: "Fetch", conversation_id: "c1" });
+    const out = await done;
+    const [result] = toolResults(api.messageRequests[1].body);
+    assert.strictEqual(result.content, "HTTP 401 for x-api-key: [redacted]");
+    assert.strictEqual(result.is_error, true);
+    assert.ok(!JSON.stringify(api.messageRequests.map((r) => r.body)).includes(KEY));
+    assert.ok(!JSON.stringify(out.claude).includes(KEY));
+  });
+
   it("cuts a huge result and tells Claude", async () => {
     const nodes = await load(api, [{ name: "dump" }]);
     answer(nodes, 0, () => ({ payload: "y".repeat(150_000) }));
