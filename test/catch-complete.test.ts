@@ -2,6 +2,8 @@
 // reaches Complete nodes and no Catch. With Node-RED's real Catch and Complete nodes.
 import assert from "assert";
 import { AnthropicStandIn } from "./standins/anthropic-standin";
+import { callKey } from "../nodes/lib/tools/tool-calls";
+import { pendingToolCalls } from "../nodes/runtime/tool-registry";
 import { ALL_NODES, KEY, account, helper, useStandIn } from "./support/nodes";
 
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
@@ -16,9 +18,10 @@ function flow(url: string) {
     { id: "chat", type: "claude-conversation", z: "tab", config: "account", wires: [["out"]] },
     { id: "gen", type: "claude-generate-data", z: "tab", config: "account", instructions: "Summarise.", wires: [["out"]] },
     { id: "out", type: "helper", z: "tab" },
+    { id: "result", type: "claude-tool-result", z: "tab" },
     { id: "catcher", type: "catch", z: "tab", scope: null, uncaught: false, wires: [["caught"]] },
     { id: "caught", type: "helper", z: "tab" },
-    { id: "completer", type: "complete", z: "tab", scope: ["chat", "gen"], uncaught: false, wires: [["completed"]] },
+    { id: "completer", type: "complete", z: "tab", scope: ["chat", "gen", "result"], uncaught: false, wires: [["completed"]] },
     { id: "completed", type: "helper", z: "tab" },
   ];
 }
@@ -78,6 +81,31 @@ describe("Catch and Complete nodes", function () {
       assert.strictEqual(seen.caught.length, 0);
     });
   }
+
+  it("a tool result that cannot be sent answers Claude with an error, and the message reaches Catch, not Complete", async () => {
+    const key = callKey("c1", "toolu_1");
+    const waiting = pendingToolCalls.wait(key, { owner: "test", timeoutMs: 10_000 });
+    const seen = record();
+    helper.getNode("result").receive({ payload: BigInt(7), tool: { name: "probe", id: "toolu_1", conversation_id: "c1" } });
+    const settled: any = await waiting;
+    await settle(seen, 1);
+    assert.strictEqual(settled.kind, "answered");
+    assert.strictEqual(settled.value.isError, true);
+    assert.strictEqual(seen.completed.length, 0);
+    assert.strictEqual(seen.caught.length, 1);
+    assert.strictEqual(seen.caught[0].error.message, settled.value.content, "Catch gets the reason Claude got");
+  });
+
+  it("an answered tool result reaches Complete, and not Catch", async () => {
+    const key = callKey("c1", "toolu_2");
+    const waiting = pendingToolCalls.wait(key, { owner: "test", timeoutMs: 10_000 });
+    const seen = record();
+    helper.getNode("result").receive({ payload: "21 °C", tool: { name: "probe", id: "toolu_2", conversation_id: "c1" } });
+    await waiting;
+    await settle(seen, 1);
+    assert.strictEqual(seen.completed.length, 1);
+    assert.strictEqual(seen.caught.length, 0);
+  });
 
   it("a message with bad input (no account) reaches Catch and not Complete", async () => {
     await helper.unload();

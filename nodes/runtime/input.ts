@@ -6,7 +6,7 @@ import { setMaxListeners } from "events";
 import type { Node, NodeAPI, NodeMessage, NodeStatus } from "node-red";
 import type { Account } from "../lib/api/account";
 import { accountOf } from "./account-node";
-import { evaluate, flowError, shorten, translate } from "./messages";
+import { evaluate, flowError, FlowFailure, shorten, translate } from "./messages";
 
 export type Msg = NodeMessage & Record<string, any>;
 
@@ -43,20 +43,6 @@ export interface InputSettings<K extends string> {
   run: (job: Job<K>) => Promise<Handled>;
   /** Cleans up the node's own things on close (timers). */
   close?: () => void;
-}
-
-/**
- * A failed message as Node-RED passes it to Catch nodes: its text (without "Error: " in front),
- * and msg.error.type as its code. No stack: it would point into this package, not at the flow.
- */
-class FlowFailure extends Error {
-  constructor(text: string, readonly code: string) {
-    super(text);
-    delete (this as { stack?: string }).stack;
-  }
-  override toString(): string {
-    return this.message;
-  }
 }
 
 /** Registers the input and close handlers; returns the node's lifetime signal. */

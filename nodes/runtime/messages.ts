@@ -56,3 +56,18 @@ export function flowError(failure: Translated): Record<string, unknown> {
 export function shorten(text: string, max = 40): string {
   return text.length > max ? text.slice(0, max - 1) + "…" : text;
 }
+
+/**
+ * The error a failed message ends with, done(err), as Node-RED passes it to Catch nodes: its text
+ * (without "Error: " in front), and msg.error.type as its code. No stack: it would point into this
+ * package, not at the flow.
+ */
+export class FlowFailure extends Error {
+  constructor(text: string, readonly code: string) {
+    super(text);
+    delete (this as { stack?: string }).stack;
+  }
+  override toString(): string {
+    return this.message;
+  }
+}
