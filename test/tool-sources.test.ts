@@ -31,7 +31,8 @@ describe("tool source registry", () => {
     removeOld();
     assert.deepStrictEqual(registry.select({ z: "tab" }), [fresh]);
     removeFresh();
-    assert.strictEqual(registry.size, 0);
+    assert.deepStrictEqual(registry.select({ z: "tab" }), []);
+    assert.deepStrictEqual(registry.select({ mode: "selected", ids: ["t1"] }), []);
   });
 
   it("says which name two tool nodes share", () => {

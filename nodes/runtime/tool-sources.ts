@@ -34,10 +34,6 @@ export class ToolSourceRegistry {
     };
   }
 
-  get size(): number {
-    return this.entries.size;
-  }
-
   /**
    * The sources of a conversation, in a stable order (selected: as listed). Two tool nodes of one
    * name are the user's to fix, so that is an error; other clashes the tool set resolves.
