@@ -92,12 +92,13 @@ export = function (RED: NodeAPI) {
         },
         maxRounds,
         maxContinuations: MAX_CONTINUATIONS,
-        signal,
+        signal: signal,
+        container: loaded.container?.id,
         onRequest: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
       });
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
       if (signal.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
-      await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation");
+      await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation", result.container ?? loaded.container);
       return result;
     }
 

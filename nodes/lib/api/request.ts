@@ -9,6 +9,7 @@ import type {
   ToolUnion,
 } from "@anthropic-ai/sdk/resources/messages";
 import type { ModelCapabilities } from "@anthropic-ai/sdk/resources/models";
+import { withinBreakpointLimit } from "./cache-breakpoints";
 import type { ModelOptions } from "./options";
 
 export interface RequestParts {
@@ -55,6 +56,7 @@ export function buildRequest(options: ModelOptions, parts: RequestParts, capabil
   if (options.effort && effort?.supported && (effort as any)[options.effort]?.supported !== false) output.effort = options.effort;
   if (parts.outputFormat) output.format = parts.outputFormat;
   if (Object.keys(output).length) params.output_config = output;
+  params.messages = withinBreakpointLimit(params);
   return params;
 }
 
