@@ -1,25 +1,26 @@
 // "Claude conversation": a turn of a conversation with memory per conversation id, running the
 // tool loop. A thin adapter: the rules live in lib/.
-import { setMaxListeners } from "events";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
+import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Account } from "./lib/api/account";
 import { withoutThinking } from "./lib/conversation/history";
 import { KeyedQueue } from "./lib/conversation/keyed-queue";
 import { ConversationMemory, type ContextLike } from "./lib/conversation/memory";
 import { applyOverrides, type MessageOverrides } from "./lib/api/options";
 import { buildRequest } from "./lib/api/request";
-import { runToolCalls, type ToolProvider } from "./lib/tools/tools";
+import { ToolSet } from "./lib/tools/tool-set";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
-import { ClaudeNodeError } from "./lib/errors";
+import { CONVERSATION_DEFAULTS } from "./lib/defaults";
+import { ClaudeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
-import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
-import { evaluate, reportError, t } from "./runtime/messages";
+import { handleInput, type Msg } from "./runtime/input";
+import { t, translate } from "./runtime/messages";
 import { writingStatus } from "./runtime/progress";
 import { StreamOutput, type TurnStream } from "./runtime/stream-output";
 import { SharedConversationWatch } from "./lib/conversation/shared-conversation";
+import { toolSources } from "./runtime/tool-sources";
 
 interface ConversationDef extends NodeDef {
   config: string;
@@ -38,8 +39,6 @@ interface ConversationDef extends NodeDef {
   streamInterval?: string | number;
 }
 
-type Msg = NodeMessage & Record<string, any>;
-
 const MAX_CONTINUATIONS = 5;
 const SWEEP_MS = 60_000;
 
@@ -48,17 +47,18 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     const node = this;
     const queue = new KeyedQueue();
-    const lifetime = new AbortController();
-    // Every request in flight listens for the node closing; many at once are normal, not a leak.
-    setMaxListeners(0, lifetime.signal);
     // Fractions of a minute are kept (0.5 is 30 seconds, not "never").
-    const idleMinutes = editorNumber(def.idleMinutes, 30);
+    const idleMinutes = editorNumber(def.idleMinutes, CONVERSATION_DEFAULTS.idleMinutes);
     const memory = new ConversationMemory(node.context() as unknown as ContextLike, {
       store: def.store || undefined,
       idleMinutes,
-      maxMessages: editorNumber(def.maxMessages, 40, { whole: true }),
+      maxMessages: editorNumber(def.maxMessages, CONVERSATION_DEFAULTS.maxMessages, { whole: true }),
     });
-    const maxRounds = editorNumber(def.maxRounds, 10, { whole: true, positive: true }) || 10;
+    const toolTexts = {
+      unknownTool: (name: string, known: string[]) => t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }),
+      failed: (name: string) => t(RED, "errors.tool-failed", { name }),
+    };
+    const maxRounds = editorNumber(def.maxRounds, CONVERSATION_DEFAULTS.maxRounds, { whole: true, positive: true }) || CONVERSATION_DEFAULTS.maxRounds;
     checkTemplate(RED, node, def.instructions ?? "");
     // The second output, when "stream" is ticked: the text as Claude writes it.
     const streamOutput = StreamOutput.of(RED, def);
@@ -69,95 +69,69 @@ export = function (RED: NodeAPI) {
     const sweeper = setInterval(() => memory.sweep().catch(() => undefined), sweepMs);
     sweeper.unref();
 
-    /** The tool nodes this conversation may use: by default every tool node on its own tab. */
-    function tools(): ToolProvider[] {
-      if (def.toolMode === "none") return [];
-      const selected = new Set(def.tools ?? []);
-      const found: ToolProvider[] = [];
-      RED.nodes.eachNode((n: any) => {
-        if (n.type !== "claude-tool") return;
-        if (def.toolMode === "selected" ? !selected.has(n.id) : n.z !== def.z) return;
-        const live = RED.nodes.getNode(n.id) as unknown as ToolProvider | null;
-        if (live && typeof live.definition === "function") found.push(live);
-      });
-      // The API rejects a request with two tools of one name; say which, before asking.
-      const names = new Set<string>();
-      for (const p of found) {
-        if (names.has(p.toolName)) throw new ClaudeNodeError("errors.duplicate-tool", { name: p.toolName }, "invalid_config");
-        names.add(p.toolName);
-      }
-      return found;
+    /** The tools of this turn, from the sources this conversation may use (by default the tool nodes on its tab). */
+    function gatherTools(secret: string | undefined, signal: AbortSignal): Promise<ToolSet> {
+      const sources = toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z });
+      return ToolSet.gather(sources, toolTexts, signal, secret);
     }
 
-    async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean, partials?: TurnStream): Promise<TurnResult> {
+    async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean, signal: AbortSignal, partials?: TurnStream): Promise<TurnResult> {
       if (reset) await memory.clear(id);
       const options = applyOverrides(account.options, msg as MessageOverrides);
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
-      const system = instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey);
-      const providers = tools();
-      const definitions = providers.map((p) => p.definition());
-      const facts = await account.modelFacts(options.model);
+      const tools = await gatherTools(account.apiKey, signal);
+      const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey), ...tools.instructions].filter((s) => s.trim()).join("\n\n");
+      const capabilities = await account.modelCapabilities(options.model);
       const budget = account.guard.startTurn();
       const onText = writingStatus(RED, node);
 
       const result = await runTurn(history, { role: "user", content }, {
-        request: (messages) => buildRequest(options, { system, messages, tools: definitions }, facts),
+        request: (messages) => buildRequest(options, { system, messages, tools: tools.definitions }, capabilities),
         send: (params) =>
-          account.stream(params, { signal: lifetime.signal, turn: budget, onText, ...partials?.hooks }),
-        runTools: (calls, signal) => {
+          account.createMessage(params, { signal, turn: budget, onText, ...partials?.hooks }),
+        runTools: (calls) => {
           budget.startToolRound();
           node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
-          return runToolCalls(providers, calls, { conversationId: id, msg }, (name, known) =>
-            t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }), signal);
+          return tools.run(calls, { conversationId: id, msg }, signal);
         },
         maxRounds,
         maxContinuations: MAX_CONTINUATIONS,
-        signal: lifetime.signal,
+        signal: signal,
         container: loaded.container?.id,
-        onRound: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
+        onRequest: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
       });
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
-      if (lifetime.signal.aborted) throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+      if (signal.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
       await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation", result.container ?? loaded.container);
       return result;
     }
 
-    node.on("input", (msg: Msg, send: (msg: NodeMessage | Array<NodeMessage | null>) => void, done: (err?: Error) => void) => {
-      let secret: string | undefined;
-      let partials: TurnStream | undefined;
-      const fail = (err: unknown) => {
-        if (lifetime.signal.aborted) {
-          partials?.stop();
-        } else {
-          // The report first: optional chaining would skip it along with the call.
-          const report = reportError(RED, node, err, msg, secret);
-          partials?.fail(report.text);
-        }
-        done();
-      };
-      (async () => {
-        const account = accountOf(RED, def.config);
-        secret = account.apiKey;
+    handleInput(RED, node, def, {
+      inputs: { id: ["conversationId", "conversation_id"], input: ["input", "payload"] },
+      run: async ({ msg, account, inputs, signal, send }) => {
         // Without an id, one conversation per node (a flow serving several people gives each an id).
-        let id = conversationIdFrom(await evaluate(RED, node, def.conversationId || "conversation_id", def.conversationIdType || "msg", msg));
+        let id = conversationIdFrom(inputs.id);
         if (id === undefined) {
           id = node.id;
           if (shared.mixed(msg)) node.warn(t(RED, "warnings.shared-conversation"));
         }
-        const input = await evaluate(RED, node, def.input || "payload", def.inputType || "msg", msg);
         const reset = msg.reset === true;
         msg.conversation_id = id;
-        if (reset && isBlank(input)) {
+        if (reset && isBlank(inputs.input)) {
           await queue.run(id, () => memory.clear(id));
-          node.status({ fill: "grey", shape: "ring", text: t(RED, "status.cleared") });
-          return done();
+          return { status: { fill: "grey", shape: "ring", text: t(RED, "status.cleared") }, send: false };
         }
-        const content = toUserContent(input);
-        partials = streamOutput?.start(msg, send);
-        const result = await queue.run(id, () => converse(account, msg, id, content, reset, partials));
-        if (lifetime.signal.aborted) return done();
+        const content = toUserContent(inputs.input);
+        const partials = streamOutput?.start(msg, send);
+        const result = await queue.run(id, () => converse(account, msg, id, content, reset, signal, partials)).catch((err) => {
+          // The stream ends saying why; the skeleton still ends the message with done(err).
+          const failure = translate(RED, err, account.apiKey);
+          if (signal.aborted || failure.type === "aborted") partials?.stop();
+          else partials?.fail(failure.text);
+          throw err;
+        });
         if (result.truncated) node.warn(t(RED, "warnings.max-tokens", { maxTokens: result.final.usage?.output_tokens ?? "" }));
         msg.payload = result.text;
         msg.claude = {
@@ -169,18 +143,16 @@ export = function (RED: NodeAPI) {
           citations: result.citations,
           tool_calls: result.toolCalls,
         };
-        node.status({ fill: "green", shape: "dot", text: t(RED, reset ? "status.done-reset" : "status.done", { tokens: totalTokens(result.usage) }) });
         partials?.finish();
-        send(streamOutput ? streamOutput.final(msg) : msg);
-        done();
-      })().catch(fail);
-    });
-
-    node.on("close", (done: () => void) => {
-      lifetime.abort();
-      streamOutput?.close();
-      clearInterval(sweeper);
-      done();
+        return {
+          status: { fill: "green", shape: "dot", text: t(RED, reset ? "status.done-reset" : "status.done", { tokens: totalTokens(result.usage) }) },
+          ...(streamOutput ? { outputs: streamOutput.final(msg) } : {}),
+        };
+      },
+      close: () => {
+        streamOutput?.close();
+        clearInterval(sweeper);
+      },
     });
   }
 

@@ -3,6 +3,7 @@
 // events so the parts join exactly as answerText joins the final answer (a paragraph break after
 // tool calls, server tools and thinking). No Node-RED here.
 import type { RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
+import { CONVERSATION_DEFAULTS } from "../defaults";
 
 export interface TextPart {
   /** The text since the previous part. */
@@ -27,8 +28,8 @@ export const SYSTEM_CLOCK: Clock = {
   clearTimeout: (handle) => clearTimeout(handle as NodeJS.Timeout),
 };
 
-/** The pause between two parts unless a node says otherwise: a few updates a second, not one per token. */
-export const DEFAULT_STREAM_INTERVAL_MS = 250;
+/** The pause between two parts unless a node says otherwise. */
+export const DEFAULT_STREAM_INTERVAL_MS: number = CONVERSATION_DEFAULTS.streamInterval;
 
 /** Where the joining rules stand, so a request sent again starts from where the first one did. */
 interface JoinState {
@@ -50,7 +51,7 @@ export class TextStream {
 
   constructor(
     private readonly emit: (part: TextPart) => void,
-    private readonly intervalMs = DEFAULT_STREAM_INTERVAL_MS,
+    private readonly intervalMs: number = DEFAULT_STREAM_INTERVAL_MS,
     private readonly clock: Clock = SYSTEM_CLOCK,
   ) {}
 
