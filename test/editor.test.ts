@@ -313,6 +313,37 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     }
   });
 
+  it("follows the Quick start: an inject wired in, deployed, injected twice, and the second request carries the first turn", async () => {
+    const [conversationId] = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "claude-conversation" }).map((n: any) => n.id) as string[]);
+    const before = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "inject" }).length as number);
+    await paletteNode(page, "inject").dragTo(page.locator("#red-ui-workspace-chart"), { targetPosition: { x: 120, y: 560 } });
+    await page.waitForFunction((n) => (window as any).RED.nodes.filterNodes({ type: "inject" }).length > n, before);
+    const injectId = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "inject" }).pop().id as string);
+    const node = (id: string) => page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`);
+    await node(injectId).locator(".red-ui-flow-port-output").dragTo(node(conversationId).locator(".red-ui-flow-port-input"));
+    await page.waitForFunction(([from, to]) => (window as any).RED.nodes.filterLinks({ source: { id: from }, target: { id: to } }).length === 1, [injectId, conversationId] as const);
+    await page.click("#red-ui-header-button-deploy");
+    await page.locator(".red-ui-notification", { hasText: /deployed/i }).first().waitFor();
+
+    const sent = api.messageRequests.length;
+    const request = async (n: number) => {
+      for (const deadline = Date.now() + 20_000; api.messageRequests.length < sent + n; await new Promise((r) => setTimeout(r, 50))) {
+        if (Date.now() > deadline) throw new Error(`request ${n} did not come`);
+      }
+      return api.messageRequests[sent + n - 1].body;
+    };
+    await node(injectId).locator(".red-ui-flow-node-button").click();
+    const first = await request(1);
+    assert.strictEqual(first.messages.length, 1);
+    await new Promise((r) => setTimeout(r, 20)); // a later timestamp for the second inject
+    await node(injectId).locator(".red-ui-flow-node-button").click();
+    const second = await request(2);
+    assert.strictEqual(second.messages.length, 3, "the second request carries the first turn");
+    assert.deepStrictEqual(second.messages[0], first.messages[0]);
+    assert.strictEqual(second.messages[1].role, "assistant");
+    assert.notDeepStrictEqual(second.messages[2], first.messages[0]);
+  });
+
   it("lists a deployed account's models by its id, with the stored key", async () => {
     const asked = api.requests.length;
     modelRequests.length = 0;
