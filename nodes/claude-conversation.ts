@@ -18,6 +18,7 @@ import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
 import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { evaluate, reportError, t } from "./runtime/messages";
+import { fitOptions } from "./runtime/model-fit";
 import { writingStatus } from "./runtime/progress";
 
 interface ConversationDef extends NodeDef {
@@ -85,14 +86,15 @@ export = function (RED: NodeAPI) {
 
     async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean): Promise<TurnResult> {
       if (reset) await memory.clear(id);
-      const options = applyOverrides(account.options, msg as MessageOverrides);
+      const requested = applyOverrides(account.options, msg as MessageOverrides);
+      const facts = await account.modelFacts(requested.model);
+      const options = fitOptions(RED, node, requested, facts);
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
       const system = instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey);
       const providers = tools();
       const definitions = providers.map((p) => p.definition());
-      const facts = await account.modelFacts(options.model);
       const budget = account.guard.startTurn();
       const onText = writingStatus(RED, node);
 

@@ -15,6 +15,7 @@ import { addUsage, emptyUsage, stopError, totalTokens, type TurnUsage } from "./
 import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { evaluate, reportError, t } from "./runtime/messages";
+import { fitOptions } from "./runtime/model-fit";
 import { writingStatus } from "./runtime/progress";
 
 interface GenerateDataDef extends NodeDef {
@@ -88,6 +89,7 @@ export = function (RED: NodeAPI) {
       // (which the API does not combine with thinking).
       const mode: OutputMode = facts?.capabilities?.structured_outputs?.supported ? "format" : "tool";
       if (schema && mode === "tool") options = { ...options, thinking: "off" };
+      options = fitOptions(RED, node, options, facts);
       const messages: MessageParam[] = [{ role: "user", content }];
       const usage = emptyUsage();
       const onText = writingStatus(RED, node);

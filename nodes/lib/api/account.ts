@@ -1,7 +1,7 @@
 // An Anthropic account as the config node holds it: one SDK client, reused by every node, the model
 // options they inherit, what the models endpoint says about each model, and every request in flight
 // so a redeploy can end them. No Node-RED here.
-import Anthropic, { APIError } from "@anthropic-ai/sdk";
+import Anthropic, { APIError, BadRequestError } from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsBase } from "@anthropic-ai/sdk/resources/messages";
 import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import { setTimeout as sleep } from "timers/promises";
@@ -10,6 +10,7 @@ import { ClaudeNodeError } from "../errors";
 import type { ModelOptions } from "./options";
 import type { ModelFacts } from "./request";
 import { Semaphore } from "./semaphore";
+import { olderVersions, versionsIn, withVersions, type VersionChoice } from "./server-tool-versions";
 import { IdleWatchdog } from "./watchdog";
 
 export interface AccountSettings {
@@ -47,6 +48,8 @@ export class Account {
   private sdk?: Anthropic;
   private readonly inFlight = new Set<AbortController>();
   private readonly facts = new Map<string, { at: number; value: Promise<ModelFacts> }>();
+  /** Older server tool versions per model, after the API refused newer ones for it. */
+  private readonly toolVersions = new Map<string, Partial<VersionChoice>>();
   private readonly slots: Semaphore;
   private closed = false;
   /** Ends the account's other requests (model lookups) on close. */
@@ -95,11 +98,19 @@ export class Account {
       await this.slots.acquire(controller.signal);
       try {
         const retries = this.settings.maxRetries > 0 ? 1 : 0;
+        let request = this.withKnownToolVersions(params);
         for (let attempt = 0; ; attempt++) {
           this.guard.beforeRequest(hooks.turn);
           try {
-            return await this.streamOnce(client, params, controller.signal, hooks);
+            return await this.streamOnce(client, request, controller.signal, hooks);
           } catch (err) {
+            const older = this.olderToolVersions(request, err);
+            if (older && !controller.signal.aborted) {
+              // Not a failed attempt: the same request in a form this model takes, sent at once.
+              request = older;
+              attempt--;
+              continue;
+            }
             if (attempt >= retries || !retryableInStream(err) || controller.signal.aborted) throw err;
           }
           await sleep(STREAM_RETRY_DELAY_MS, undefined, { signal: controller.signal }).catch(() => {
@@ -119,6 +130,25 @@ export class Account {
       this.inFlight.delete(controller);
       hooks.signal?.removeEventListener("abort", abort);
     }
+  }
+
+  private withKnownToolVersions(params: MessageCreateParamsBase): MessageCreateParamsBase {
+    const known = this.toolVersions.get(params.model);
+    return known && params.tools ? { ...params, tools: withVersions(params.tools, known) } : params;
+  }
+
+  /**
+   * When the API refused a server tool version for this model (a 400 naming it), the request with the
+   * next older version, remembered for the model; otherwise undefined.
+   */
+  private olderToolVersions(params: MessageCreateParamsBase, err: unknown): MessageCreateParamsBase | undefined {
+    if (!(err instanceof BadRequestError) || !params.tools) return undefined;
+    const message = String((err.error as any)?.error?.message ?? err.message);
+    const older = olderVersions(versionsIn(params.tools), message);
+    if (!older) return undefined;
+    if (!this.toolVersions.has(params.model) && this.toolVersions.size >= MAX_FACTS) this.toolVersions.delete(this.toolVersions.keys().next().value as string);
+    this.toolVersions.set(params.model, { ...this.toolVersions.get(params.model), ...older });
+    return { ...params, tools: withVersions(params.tools, older) };
   }
 
   /** One attempt: the SDK's timeout covers the wait for the headers, the idle watchdog the body. */
@@ -151,7 +181,7 @@ export class Account {
     const cached = this.facts.get(model);
     if (cached && Date.now() - cached.at < FACTS_RETRY_MS) return cached.value;
     const value = this.client.models.retrieve(model, {}, { maxRetries: 0, timeout: 10_000, signal: this.closing.signal }).then(
-      (info) => ({ capabilities: info.capabilities }),
+      (info) => ({ capabilities: info.capabilities, max_tokens: info.max_tokens }),
       () => {
         // Unknown: ask again later rather than on every message.
         return undefined;
