@@ -20,6 +20,7 @@ const MORE_MODELS: ModelEntry[] = [
     structured_outputs: true,
     serverToolVersions: ["web_search_20250305", "web_fetch_20250910", "code_execution_20250825", "code_execution_20260120"],
   },
+  { id: "claude-direct-only-1", max_tokens: 64000, enabledThinking: true, structured_outputs: true, directCallersOnly: true },
   { id: "claude-no-search-1", max_tokens: 64000, enabledThinking: true, structured_outputs: true, serverToolVersions: ["code_execution_20250825"] },
 ];
 
@@ -159,6 +160,18 @@ describe("requests fit the model's capabilities", function () {
       await say(nodes, { payload: "Again" });
       assert.strictEqual(api.messageRequests.length, tried + 1, "the second turn is sent once, in versions the model takes");
       assert.deepStrictEqual(sent[sent.length - 1], typesOf(api.messageRequests[tried].body));
+    });
+
+    it("falls back to the versions without code when the API asks a model for direct callers only", async () => {
+      const nodes = await loadChat(api, {}, { model: "claude-direct-only-1", webSearch: true, webFetch: true });
+      await say(nodes, { payload: "Search" });
+      await say(nodes, { payload: "Again" });
+      const sent = api.messageRequests.map((r) => typesOf(r.body));
+      assert.deepStrictEqual(sent, [
+        ["web_search_20260318", "web_fetch_20260318"],
+        ["web_search_20250305", "web_fetch_20250910"],
+        ["web_search_20250305", "web_fetch_20250910"],
+      ]);
     });
 
     it("refuses before any request a server tool the model's entry does not report", async () => {

@@ -61,6 +61,8 @@ export interface ModelEntry {
   omitsThinking?: boolean;
   /** The server tool versions (`web_search_20250305`, …) the model takes; every version when left out. */
   serverToolVersions?: string[];
+  /** No programmatic tool calling: search and fetch versions that run code need `allowed_callers: ["direct"]`. */
+  directCallersOnly?: boolean;
 }
 
 export const DEFAULT_MODELS: ModelEntry[] = [

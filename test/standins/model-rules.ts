@@ -42,6 +42,10 @@ export function modelRequestProblem(m: ModelEntry, body: any): string | undefine
     if (versions && /^(web_search|web_fetch|code_execution)_\d{8}$/.test(type) && !versions.includes(type)) {
       return `tools.${i}: '${type}' is not supported on ${m.id}`;
     }
+    const runsCode = /^(web_search|web_fetch)_2026\d{4}$/.test(type);
+    if (m.directCallersOnly && runsCode && !(tool.allowed_callers ?? []).includes("direct")) {
+      return `tools.${i}: ${m.id} does not support programmatic tool calling; set allowed_callers to ["direct"]`;
+    }
   }
   return undefined;
 }

@@ -19,6 +19,8 @@ const RUNS_CODE = new Set<string>(["web_search_20260318", "web_search_20260209",
 
 export type VersionChoice = Record<ServerToolName, string>;
 
+const NO_CODE_EXECUTION = { server_tools: { code_execution: { supported: false } }, code_execution: { supported: false } } as unknown as ModelInfo["capabilities"];
+
 /** The newest versions the model's entry allows; without an entry, the newest. */
 export function newestVersions(capabilities: ModelInfo["capabilities"] | undefined): VersionChoice {
   const codeExecution = !capabilities || capabilities.server_tools?.code_execution?.supported === true || capabilities.code_execution?.supported === true;
@@ -27,8 +29,9 @@ export function newestVersions(capabilities: ModelInfo["capabilities"] | undefin
 }
 
 /**
- * The choice with the refused version replaced by the next older one; undefined when `message`
- * (the API's 400) names none of the chosen versions or the refused one is already the oldest.
+ * The choice with the refused version replaced by the next older one (or, when the API asks for
+ * `allowed_callers`, the versions without code); undefined when `message` (the API's 400) is about
+ * something else or the refused version is already the oldest.
  */
 export function olderVersions<T extends Partial<VersionChoice>>(choice: T, message: string): T | undefined {
   for (const tool of Object.keys(choice) as ServerToolName[]) {
@@ -37,6 +40,13 @@ export function olderVersions<T extends Partial<VersionChoice>>(choice: T, messa
     const index = versions.indexOf(current);
     if (index < 0 || index === versions.length - 1 || !message.includes(current)) continue;
     return { ...choice, [tool]: versions[index + 1] };
+  }
+  // Versions that run code are called from the sandbox; a model without that asks for `allowed_callers`
+  // instead of naming the version: the versions without code are what it takes.
+  if (/allowed_callers|programmatic/i.test(message)) {
+    const withoutCode = newestVersions(NO_CODE_EXECUTION);
+    const stepped = Object.fromEntries(Object.entries(choice).map(([tool, version]) => [tool, RUNS_CODE.has(String(version)) ? withoutCode[tool as ServerToolName] : version]));
+    if (Object.keys(choice).some((tool) => stepped[tool] !== choice[tool as ServerToolName])) return stepped as T;
   }
   return undefined;
 }

@@ -30,6 +30,10 @@ describe("server tool versions", () => {
     assert.deepStrictEqual(olderVersions(choice, "tools.1: 'code_execution_20260521' is not supported"), { ...choice, code_execution: "code_execution_20260120" });
     assert.strictEqual(olderVersions(choice, "messages: at least one message is required"), undefined);
     assert.strictEqual(olderVersions({ web_search: "web_search_20250305" }, "'web_search_20250305' is not supported"), undefined);
+    // A model without programmatic calling asks for allowed_callers rather than naming the version.
+    const refusal = "tools.0: this model requires allowed_callers: [\"direct\"] for this tool";
+    assert.deepStrictEqual(olderVersions({ ...choice, web_fetch: "web_fetch_20260309" }, refusal), { web_search: "web_search_20250305", web_fetch: "web_fetch_20250910", code_execution: "code_execution_20260521" });
+    assert.strictEqual(olderVersions({ web_search: "web_search_20250305" }, refusal), undefined, "nothing left to step down");
   });
 
   it("reads and renames the server tools of a tools list, leaving client tools alone", () => {
