@@ -9,6 +9,7 @@ import type {
   ToolUnion,
 } from "@anthropic-ai/sdk/resources/messages";
 import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
+import { withinBreakpointLimit } from "./cache-breakpoints";
 import type { ModelOptions } from "./options";
 import { modelSupport } from "./models";
 import { newestVersions, type VersionChoice } from "./server-tool-versions";
@@ -22,8 +23,6 @@ export interface RequestParts {
   outputFormat?: OutputConfig["format"];
   /** Server tools are for conversations; one-shot tasks may leave them out. */
   serverTools?: boolean;
-  /** Server tool versions to name; by default the newest the model's entry allows. */
-  toolVersions?: VersionChoice;
 }
 
 /** The model facts the request depends on; undefined when the models endpoint could not be asked. */
@@ -46,7 +45,8 @@ export function buildRequest(options: ModelOptions, parts: RequestParts, facts?:
     const block: TextBlockParam = { type: "text", text: system };
     params.system = options.caching === "off" ? system : [{ ...block, cache_control: cache }];
   }
-  const versions = parts.toolVersions ?? newestVersions(facts?.capabilities);
+  // The newest versions the model's entry allows; Account steps down where the API refuses one.
+  const versions = newestVersions(facts?.capabilities);
   const tools = [...(parts.tools ?? []), ...(parts.serverTools === false ? [] : serverTools(options, versions))];
   if (tools.length) params.tools = tools;
   if (parts.toolChoice) params.tool_choice = parts.toolChoice;
@@ -65,6 +65,7 @@ export function buildRequest(options: ModelOptions, parts: RequestParts, facts?:
   if (options.effort && modelSupport(facts?.capabilities)?.effort.includes(options.effort)) output.effort = options.effort;
   if (parts.outputFormat) output.format = parts.outputFormat;
   if (Object.keys(output).length) params.output_config = output;
+  params.messages = withinBreakpointLimit(params);
   return params;
 }
 
