@@ -2,13 +2,13 @@
 import type { Node, NodeAPI } from "node-red";
 import { fitToModel } from "../lib/api/model-fit";
 import type { ModelOptions } from "../lib/api/options";
-import type { ModelFacts } from "../lib/api/request";
+import type { ModelEntry } from "../lib/api/models";
 import { t } from "./messages";
 
 const warned = new WeakMap<Node, Set<string>>();
 
-export function fitOptions(RED: NodeAPI, node: Node, requested: ModelOptions, facts: ModelFacts): ModelOptions {
-  const { options, notices } = fitToModel(requested, facts);
+export function fitOptions(RED: NodeAPI, node: Node, requested: ModelOptions, entry: ModelEntry | undefined): ModelOptions {
+  const { options, notices } = fitToModel(requested, entry);
   let seen = warned.get(node);
   if (!seen) warned.set(node, (seen = new Set()));
   for (const notice of notices) {

@@ -1,10 +1,9 @@
 // Makes the options fit the model that will answer, from what the models endpoint says about it:
 // thinking the model does not take is mapped to the kind it takes, max tokens above its maximum are
 // clamped, effort levels it does not report are left out. Each change comes back as a notice for the
-// node to warn about; what cannot fit at all is an OptionsError before any request. Pure.
-import { modelSupport } from "./models";
-import { OptionsError, validateOptions, type ModelOptions } from "./options";
-import type { ModelFacts } from "./request";
+// node to warn about; what cannot fit at all is an invalid_options error before any request. Pure.
+import { modelSupport, type ModelEntry } from "./models";
+import { optionsError, validateOptions, type ModelOptions } from "./options";
 
 /** A change made to fit the model; `key` names the warning in the message catalog. */
 export interface FitNotice {
@@ -17,13 +16,14 @@ export interface Fitted {
   notices: FitNotice[];
 }
 
-export function fitToModel(requested: ModelOptions, facts: ModelFacts): Fitted {
+/** `entry` is the model's entry at the models endpoint; undefined when it could not be asked (nothing changes). */
+export function fitToModel(requested: ModelOptions, entry: ModelEntry | undefined): Fitted {
   const options: ModelOptions = { ...requested };
   const notices: FitNotice[] = [];
   const model = options.model;
-  const caps = facts?.capabilities;
+  const caps = entry?.capabilities;
 
-  const maximum = facts?.max_tokens;
+  const maximum = entry?.max_tokens;
   if (maximum && options.maxTokens > maximum) {
     notices.push({ key: "warnings.max-tokens-clamped", params: { model, requested: options.maxTokens, maximum } });
     options.maxTokens = maximum;
@@ -34,7 +34,7 @@ export function fitToModel(requested: ModelOptions, facts: ModelFacts): Fitted {
     const wanted = options.thinking;
     if (!takes[wanted]) {
       const other = wanted === "adaptive" ? "budget" : "adaptive";
-      if (!takes[other]) throw new OptionsError("errors.thinking-unsupported", { model, thinking: wanted });
+      if (!takes[other]) throw optionsError("errors.thinking-unsupported", { model, thinking: wanted });
       notices.push({ key: "warnings.thinking-mapped", params: { model, from: wanted, to: other } });
       options.thinking = other;
     }
@@ -54,7 +54,7 @@ export function fitToModel(requested: ModelOptions, facts: ModelFacts): Fitted {
       options.webSearch.enabled && tools?.web_search?.supported !== true ? "web_search" : "",
       options.codeExecution && tools?.code_execution?.supported !== true && caps.code_execution?.supported !== true ? "code_execution" : "",
     ].filter(Boolean);
-    if (refused.length) throw new OptionsError("errors.server-tool-unsupported", { model, tools: refused.join(", ") });
+    if (refused.length) throw optionsError("errors.server-tool-unsupported", { model, tools: refused.join(", ") });
   }
 
   // A budget that fit the requested max tokens may not fit the clamped one.

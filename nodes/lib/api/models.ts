@@ -2,7 +2,10 @@
 // a name to show, and which of the account's options the model takes. Pure: no Node-RED here.
 import type { ModelCapabilities, ModelInfo } from "@anthropic-ai/sdk/resources/models";
 
-export const EFFORT_LEVELS = ["low", "medium", "high", "xhigh", "max"] as const;
+import { EFFORT_LEVELS } from "../defaults";
+
+/** What requests depend on in a model's entry at the models endpoint. */
+export type ModelEntry = Pick<ModelInfo, "capabilities" | "max_tokens">;
 
 export interface ModelSupport {
   /** Effort levels the model takes; empty when it takes no effort setting. */

@@ -8,7 +8,7 @@ import type {
   ToolChoice,
   ToolUnion,
 } from "@anthropic-ai/sdk/resources/messages";
-import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
+import type { ModelCapabilities } from "@anthropic-ai/sdk/resources/models";
 import { withinBreakpointLimit } from "./cache-breakpoints";
 import type { ModelOptions } from "./options";
 import { modelSupport } from "./models";
@@ -25,13 +25,11 @@ export interface RequestParts {
   serverTools?: boolean;
 }
 
-/** The model facts the request depends on; undefined when the models endpoint could not be asked. */
-export type ModelFacts = (Pick<ModelInfo, "capabilities"> & Partial<Pick<ModelInfo, "max_tokens">>) | undefined;
-
 /**
- * Call with options already fitted to the model (fitToModel): this builds what they say.
+ * `capabilities` are what the models endpoint says the model takes; undefined when it could not be
+ * asked (then every option is sent as set). Options are fitted to the model first (fitToModel).
  */
-export function buildRequest(options: ModelOptions, parts: RequestParts, facts?: ModelFacts): MessageCreateParamsBase {
+export function buildRequest(options: ModelOptions, parts: RequestParts, capabilities?: ModelCapabilities | null): MessageCreateParamsBase {
   const cache: CacheControlEphemeral = { type: "ephemeral", ...(options.cacheTtl === "1h" ? { ttl: "1h" } : {}) };
   const params: MessageCreateParamsBase = {
     model: options.model,
@@ -46,7 +44,7 @@ export function buildRequest(options: ModelOptions, parts: RequestParts, facts?:
     params.system = options.caching === "off" ? system : [{ ...block, cache_control: cache }];
   }
   // The newest versions the model's entry allows; Account steps down where the API refuses one.
-  const versions = newestVersions(facts?.capabilities);
+  const versions = newestVersions(capabilities);
   const tools = [...(parts.tools ?? []), ...(parts.serverTools === false ? [] : serverTools(options, versions))];
   if (tools.length) params.tools = tools;
   if (parts.toolChoice) params.tool_choice = parts.toolChoice;
@@ -58,11 +56,11 @@ export function buildRequest(options: ModelOptions, parts: RequestParts, facts?:
   if (options.thinking === "adaptive") params.thinking = { type: "adaptive", display: "summarized" };
   else if (options.thinking === "budget") params.thinking = { type: "enabled", budget_tokens: options.thinkingBudget, display: "summarized" };
   // Off is said explicitly where the model takes it: left out, some models think by default.
-  else if (facts?.capabilities?.thinking?.types?.disabled?.supported === true) params.thinking = { type: "disabled" };
+  else if (capabilities?.thinking?.types?.disabled?.supported === true) params.thinking = { type: "disabled" };
 
   const output: OutputConfig = {};
   // A level only where the entry reports it supported (null is not); without an entry, none.
-  if (options.effort && modelSupport(facts?.capabilities)?.effort.includes(options.effort)) output.effort = options.effort;
+  if (options.effort && modelSupport(capabilities)?.effort.includes(options.effort)) output.effort = options.effort;
   if (parts.outputFormat) output.format = parts.outputFormat;
   if (Object.keys(output).length) params.output_config = output;
   params.messages = withinBreakpointLimit(params);

@@ -1,8 +1,9 @@
 import assert from "assert";
 import { fitToModel } from "../../../nodes/lib/api/model-fit";
-import { DEFAULT_OPTIONS, OptionsError } from "../../../nodes/lib/api/options";
+import { DEFAULT_OPTIONS } from "../../../nodes/lib/api/options";
+import { ClaudeError } from "../../../nodes/lib/errors";
 
-const failsWith = (key: string) => (err: unknown) => err instanceof OptionsError && err.key === key;
+const failsWith = (key: string) => (err: unknown) => err instanceof ClaudeError && err.key === key && err.type === "invalid_options";
 const flag = (supported: boolean) => ({ supported });
 
 function entry(over: { adaptive?: boolean; enabled?: boolean; max_tokens?: number; effort?: Record<string, any>; search?: boolean; code?: boolean } = {}): any {
