@@ -107,26 +107,29 @@ export async function runStreaming(options: StreamingOptions = STREAMING_DEFAULT
     runtime.node("fn").context().global.set("AnthropicSDK", Anthropic);
     api.fallback = () => ({ content: [{ type: "text", text: SHORT_ANSWER }] });
 
-    const runSide = async (side: "node" | "fn") => {
-      const times: number[] = [];
-      for (let i = 0; i < options.turns; i++) {
-        const r = await turn(runtime, api, side);
-        if (r.parts.join("") !== r.answer) throw new Error(`${side}: the parts do not add up to the answer`);
-        times.push(r.firstMs);
-      }
-      return times;
+    const once = async (side: "node" | "fn") => {
+      const r = await turn(runtime, api, side);
+      if (r.parts.join("") !== r.answer) throw new Error(`${side}: the parts do not add up to the answer`);
+      return r.firstMs;
     };
-    // Warm both up before measuring.
-    await runSide("fn");
-    await runSide("node");
+    // Turn by turn, alternating which side goes first, so both meet the same load on a shared machine.
+    const round = async (measured: boolean) => {
+      const node: number[] = [];
+      const fn: number[] = [];
+      for (let i = 0; i < options.turns; i++) {
+        if (i % 2) node.push(await once("node"));
+        fn.push(await once("fn"));
+        if (!(i % 2)) node.push(await once("node"));
+      }
+      if (measured) {
+        nodeRounds.push(node);
+        fnRounds.push(fn);
+      }
+    };
     const nodeRounds: number[][] = [];
     const fnRounds: number[][] = [];
-    for (let r = 0; r < options.rounds; r++) {
-      // Alternate which goes first, so neither always inherits the other's garbage.
-      if (r % 2) nodeRounds.push(await runSide("node"));
-      fnRounds.push(await runSide("fn"));
-      if (!(r % 2)) nodeRounds.push(await runSide("node"));
-    }
+    await round(false); // warm-up
+    for (let r = 0; r < options.rounds; r++) await round(true);
     const summary = (rounds: number[][]): StreamingSide => {
       const all = rounds.flat();
       return { turns: all.length, p50Ms: percentile(all, 50), p99Ms: percentile(all, 99) };
