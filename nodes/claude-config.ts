@@ -2,6 +2,7 @@
 // one SDK client they share.
 import type { NodeAPI, NodeDef } from "node-red";
 import { Account } from "./lib/api/account";
+import { baseUrlProblem } from "./lib/api/base-url";
 import { editorNumber } from "./lib/api/editor-values";
 import { OptionsError, optionsFromConfig } from "./lib/api/options";
 import type { ClaudeConfigNode } from "./runtime/account-node";
@@ -33,9 +34,12 @@ export = function (RED: NodeAPI) {
   function ClaudeConfig(this: ClaudeConfigNode, def: ClaudeConfigDef) {
     RED.nodes.createNode(this, def);
     try {
+      const baseUrl = String(def.baseUrl ?? "").trim();
+      const badUrl = baseUrlProblem(baseUrl);
+      if (badUrl) throw new OptionsError(badUrl.key, badUrl.params);
       this.account = new Account({
         apiKey: this.credentials?.apiKey || undefined,
-        baseUrl: String(def.baseUrl ?? "").trim() || undefined,
+        baseUrl: baseUrl || undefined,
         timeoutSeconds: editorNumber(def.timeout, 600, { positive: true }),
         maxRetries: editorNumber(def.retries, 2, WHOLE),
         maxConcurrent: editorNumber(def.maxConcurrent, 0, WHOLE),

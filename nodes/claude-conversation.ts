@@ -17,7 +17,7 @@ import { ClaudeNodeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
 import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
-import { evaluate, reportError, t } from "./runtime/messages";
+import { evaluate, refuseUncopyable, reportError, t } from "./runtime/messages";
 import { writingStatus } from "./runtime/progress";
 
 interface ConversationDef extends NodeDef {
@@ -124,6 +124,7 @@ export = function (RED: NodeAPI) {
         done();
       };
       (async () => {
+        refuseUncopyable(msg);
         const account = accountOf(RED, def.config);
         secret = account.apiKey;
         const id = conversationIdFrom(await evaluate(RED, node, def.conversationId || "conversation_id", def.conversationIdType || "msg", msg)) ?? randomUUID();

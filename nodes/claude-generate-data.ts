@@ -14,7 +14,7 @@ import { outputParts, prepareSchema, readAnswer, repairRequest, type OutputMode,
 import { addUsage, emptyUsage, stopError, totalTokens, type TurnUsage } from "./lib/conversation/turn";
 import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
-import { evaluate, reportError, t } from "./runtime/messages";
+import { evaluate, refuseUncopyable, reportError, t } from "./runtime/messages";
 import { writingStatus } from "./runtime/progress";
 
 interface GenerateDataDef extends NodeDef {
@@ -115,6 +115,7 @@ export = function (RED: NodeAPI) {
     node.on("input", (msg: Msg, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
       let secret: string | undefined;
       (async () => {
+        refuseUncopyable(msg);
         const account = accountOf(RED, def.config);
         secret = account.apiKey;
         node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") });

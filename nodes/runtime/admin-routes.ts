@@ -13,7 +13,8 @@
 import type { NodeAPI } from "node-red";
 import type { Request, Response } from "express";
 import { Account } from "../lib/api/account";
-import { ClaudeNodeError, describeError, redact } from "../lib/errors";
+import { baseUrlProblem } from "../lib/api/base-url";
+import { ClaudeNodeError, describeError, redact, redactDeep } from "../lib/errors";
 import { pickableModels } from "../lib/api/models";
 import { checkSchema } from "../lib/data/schema-check";
 import { DEFAULT_OPTIONS } from "../lib/api/options";
@@ -47,9 +48,8 @@ export function registerAdminRoutes(RED: NodeAPI): void {
   app.post("/claude-config/:id/models", needs(["claude-config.write", "flows.write"]), (req: Request, res: Response) => {
     const body = (req.body ?? {}) as { apiKey?: unknown; baseUrl?: unknown };
     const baseUrl = typeof body.baseUrl === "string" ? body.baseUrl.trim() : "";
-    if (baseUrl && !isHttpUrl(baseUrl)) {
-      return fail(res, 400, new ClaudeNodeError("errors.bad-base-url", { url: baseUrl }, "invalid_request"));
-    }
+    const badUrl = baseUrlProblem(baseUrl);
+    if (badUrl) return fail(res, 400, new ClaudeNodeError(badUrl.key, badUrl.params, "invalid_request"));
     const account = new Account({
       apiKey: typedKey(body.apiKey) ?? storedKey(RED, String(req.params.id)),
       baseUrl: baseUrl || undefined,
@@ -97,7 +97,7 @@ export function registerAdminRoutes(RED: NodeAPI): void {
     const message = redact(t(RED, described.key, params), secret);
     res.set("Cache-Control", "no-store");
     // Never 401: the editor takes that as "log in again". The API's own status is in the body.
-    res.status(httpStatus).json({ error: { message, key: described.key, params, type: described.type, status: described.status } });
+    res.status(httpStatus).json(redactDeep({ error: { message, key: described.key, params, type: described.type, status: described.status } }, secret));
   }
 }
 
@@ -113,11 +113,3 @@ function storedKey(RED: NodeAPI, id: string): string | undefined {
   return credentials?.apiKey || undefined;
 }
 
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === "http:" || url.protocol === "https:";
-  } catch {
-    return false;
-  }
-}

@@ -5,19 +5,24 @@ import { ClaudeNodeError } from "../lib/errors";
 import { renderTemplate, templateProblem } from "../lib/content/template";
 import { t } from "./messages";
 
-/** `secret` is the account's API key, which the template may not read from the environment. */
+/**
+ * `secret` is the account's API key. The template may not read ANTHROPIC_API_KEY, and instructions
+ * that hold the key, from whatever source (msg, flow, global, an environment variable holding it
+ * among other text, msg.instructions), are refused before any request: Claude could repeat it.
+ */
 export function instructionsFor(RED: NodeAPI, node: Node, template: string, msg: NodeMessage & Record<string, any>, secret?: string): string {
-  if (typeof msg.instructions === "string") return msg.instructions;
+  const text = typeof msg.instructions === "string" ? msg.instructions : render(RED, node, template, msg);
+  if (secret && secret.length >= 4 && text.includes(secret)) throw new ClaudeNodeError("errors.key-in-instructions");
+  return text;
+}
+
+function render(RED: NodeAPI, node: Node, template: string, msg: NodeMessage & Record<string, any>): string {
   try {
     return renderTemplate(template, {
       msg,
       flow: (key) => node.context().flow.get(key),
       global: (key) => node.context().global.get(key),
-      // The API key must never reach a prompt, from where Claude could repeat it.
-      env: (name) => {
-        const value = name === "ANTHROPIC_API_KEY" ? undefined : RED.util.getSetting(node, name);
-        return secret && value === secret ? undefined : value;
-      },
+      env: (name) => (name === "ANTHROPIC_API_KEY" ? undefined : RED.util.getSetting(node, name)),
     });
   } catch (err) {
     throw new ClaudeNodeError("errors.bad-template", { detail: err instanceof Error ? err.message : String(err) });

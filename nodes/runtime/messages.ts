@@ -1,7 +1,8 @@
 // Node-RED glue shared by the node adapters: the message catalog, typed inputs, and how failures
 // reach a flow (node.error(text, msg) so Catch nodes see them, with msg.error filled in).
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { describeError, redact } from "../lib/errors";
+import { copyProblem, MAX_DEPTH, type CopyProblem } from "../lib/content/copyable";
+import { ClaudeNodeError, describeError, redact, redactDeep } from "../lib/errors";
 
 /** Every runtime message lives in the account node's catalog, so all nodes share one set. */
 const NAMESPACE = "node-red-contrib-claude/claude-config";
@@ -49,12 +50,34 @@ export function reportError(RED: NodeAPI, node: Node, err: unknown, msg: NodeMes
   const described = describeError(err);
   const params = Object.fromEntries(Object.entries(described.params).map(([k, v]) => [k, typeof v === "string" ? redact(v, secret) : v]));
   const text = redact(t(RED, described.key, params), secret);
-  msg.error = { message: text, type: described.type, status: described.status, request_id: described.request_id, ...described.details };
-  if (described.type !== "aborted") {
+  const type = redact(described.type, secret);
+  // Every field, not just the message: an API or proxy may echo the key in a request id or error type.
+  msg.error = redactDeep({ message: text, type: described.type, status: described.status, request_id: described.request_id, ...described.details }, secret);
+  if (type !== "aborted") {
     node.status({ fill: "red", shape: "ring", text: shorten(text) });
-    node.error(text, msg);
+    // Node-RED copies msg for each Catch node; should that still throw, the error goes out without it.
+    try {
+      node.error(text, msg);
+    } catch {
+      node.error(text);
+    }
   }
-  return { text, type: described.type };
+  return { text, type };
+}
+
+/**
+ * Refuses a message Node-RED could not copy, before anything reads it. Each property that cannot be
+ * copied is taken out of msg first, so that reporting the error (which copies msg) cannot throw.
+ */
+export function refuseUncopyable(msg: NodeMessage & Record<string, any>): void {
+  let first: CopyProblem | undefined;
+  for (let found = copyProblem(msg); found; found = copyProblem(msg)) {
+    first ??= found;
+    if (!found.property || !Reflect.deleteProperty(msg, found.property)) break;
+  }
+  if (!first) return;
+  if (first.problem === "too-deep") throw new ClaudeNodeError("errors.message-too-deep", { property: first.property, max: MAX_DEPTH });
+  throw new ClaudeNodeError("errors.message-unreadable", { property: first.property, detail: first.detail ?? "" });
 }
 
 export function shorten(text: string, max = 40): string {

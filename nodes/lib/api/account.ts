@@ -59,9 +59,12 @@ export class Account {
     this.guard = new CostGuard(settings.limits ?? NO_LIMITS);
   }
 
-  /** The key in use: the credential, else ANTHROPIC_API_KEY. */
+  /**
+   * The key in use: the credential, else ANTHROPIC_API_KEY. Trimmed here, where it is read, so a key
+   * pasted with a newline works and redaction looks for exactly what is sent.
+   */
   get apiKey(): string | undefined {
-    return this.settings.apiKey || process.env.ANTHROPIC_API_KEY || undefined;
+    return this.settings.apiKey?.trim() || process.env.ANTHROPIC_API_KEY?.trim() || undefined;
   }
 
   get client(): Anthropic {
@@ -151,7 +154,7 @@ export class Account {
     const cached = this.facts.get(model);
     if (cached && Date.now() - cached.at < FACTS_RETRY_MS) return cached.value;
     const value = this.client.models.retrieve(model, {}, { maxRetries: 0, timeout: 10_000, signal: this.closing.signal }).then(
-      (info) => ({ capabilities: info.capabilities }),
+      (info) => ({ capabilities: info.capabilities, max_input_tokens: info.max_input_tokens }),
       () => {
         // Unknown: ask again later rather than on every message.
         return undefined;

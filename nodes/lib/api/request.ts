@@ -1,4 +1,5 @@
-// The one place that turns model options and conversation parts into an SDK request.
+// The one place that turns model options and conversation parts into an SDK request, refusing one
+// the API could not take.
 import type {
   CacheControlEphemeral,
   MessageCreateParamsBase,
@@ -10,6 +11,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages";
 import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import type { ModelOptions } from "./options";
+import { checkRequestSize } from "./request-size";
 
 export interface RequestParts {
   system?: string;
@@ -23,7 +25,7 @@ export interface RequestParts {
 }
 
 /** The model facts the request depends on; undefined when the models endpoint could not be asked. */
-export type ModelFacts = Pick<ModelInfo, "capabilities"> | undefined;
+export type ModelFacts = (Pick<ModelInfo, "capabilities"> & Partial<Pick<ModelInfo, "max_input_tokens">>) | undefined;
 
 export function buildRequest(options: ModelOptions, parts: RequestParts, facts?: ModelFacts): MessageCreateParamsBase {
   const cache: CacheControlEphemeral = { type: "ephemeral", ...(options.cacheTtl === "1h" ? { ttl: "1h" } : {}) };
@@ -54,6 +56,7 @@ export function buildRequest(options: ModelOptions, parts: RequestParts, facts?:
   if (options.effort && effort?.supported && (effort as any)[options.effort]?.supported !== false) output.effort = options.effort;
   if (parts.outputFormat) output.format = parts.outputFormat;
   if (Object.keys(output).length) params.output_config = output;
+  checkRequestSize(params, facts?.max_input_tokens);
   return params;
 }
 
