@@ -71,7 +71,8 @@ function valueProblem(read: () => unknown): Omit<CopyProblem, "property"> | unde
 /** The message of what was thrown, without trusting it (a thrown Proxy may throw again). */
 function describeThrow(err: unknown): string {
   try {
-    const message = err instanceof Error ? err.message : String(err);
+    // Errors from another realm (a function node's sandbox) are not instances of this realm's Error.
+    const message = typeof (err as any)?.message === "string" ? (err as any).message : String(err);
     return message.length > 200 ? message.slice(0, 199) + "…" : message;
   } catch {
     return "?";
