@@ -35,7 +35,8 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     try {
       const baseUrl = String(def.baseUrl ?? "").trim();
-      const badUrl = baseUrlProblem(baseUrl);
+      // ANTHROPIC_BASE_URL, which the SDK reads when the field is empty, is held to the same rule.
+      const badUrl = baseUrlProblem(baseUrl || process.env.ANTHROPIC_BASE_URL?.trim() || "");
       if (badUrl) throw new OptionsError(badUrl.key, badUrl.params);
       this.account = new Account({
         apiKey: this.credentials?.apiKey || undefined,
