@@ -4,7 +4,7 @@ import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import { ClaudeNodeError } from "./lib/errors";
 import { callKey } from "./lib/tools/tool-calls";
 import { errorText, resultContent, type ResultTexts, type ToolAnswer } from "./lib/tools/tool-result";
-import { t } from "./runtime/messages";
+import { refuseUncopyable, t } from "./runtime/messages";
 import { pendingToolCalls } from "./runtime/tool-registry";
 
 type Msg = NodeMessage & Record<string, any>;
@@ -16,7 +16,8 @@ export = function (RED: NodeAPI) {
   };
 
   /** The answer for Claude; a result that cannot be sent becomes an error result saying why. */
-  function answerFor(node: Node, msg: Msg): ToolAnswer {
+  function answerFor(node: Node, msg: Msg, refused?: string): ToolAnswer {
+    if (refused) return { content: refused, summary: refused, isError: true };
     const failure = errorText(msg.error);
     const isError = msg.is_error === true || failure !== undefined;
     try {
@@ -34,6 +35,14 @@ export = function (RED: NodeAPI) {
     const node = this;
 
     node.on("input", (msg: Msg, _send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
+      // A message Node-RED could not copy is reported (without the part it cannot copy) and Claude is told why.
+      let refused: string | undefined;
+      try {
+        refuseUncopyable(msg);
+      } catch (err) {
+        refused = err instanceof ClaudeNodeError ? t(RED, err.key, err.params) : String(err);
+        node.error(refused, msg);
+      }
       const tool = msg.tool;
       if (!tool || typeof tool !== "object" || tool.id === undefined) {
         node.warn(t(RED, "warnings.tool-result-no-tool"));
@@ -45,7 +54,7 @@ export = function (RED: NodeAPI) {
         node.status({ fill: "yellow", shape: "ring", text: t(RED, "status.tool-result-unmatched") });
         return done();
       }
-      const answer = answerFor(node, msg);
+      const answer = answerFor(node, msg, refused);
       pendingToolCalls.answer(key, answer);
       node.status({ fill: answer.isError ? "yellow" : "green", shape: "dot", text: t(RED, answer.isError ? "status.tool-result-error" : "status.tool-result-sent", { name: tool.name ?? "" }) });
       done();

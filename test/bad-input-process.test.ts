@@ -4,7 +4,7 @@
 // threw outside any handler and the process exited. Each try must get a clear error, and Node-RED
 // must keep running and answering.
 import assert from "assert";
-import { AnthropicStandIn } from "./standins/anthropic-standin";
+import { AnthropicStandIn, toolResults } from "./standins/anthropic-standin";
 import { deploy } from "./support/chat-process";
 import { KEY } from "./support/nodes";
 import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
@@ -42,6 +42,12 @@ function hostileFlow(apiUrl: string): any[] {
       ],
       wires: [["h-out"]],
     },
+    // A tool whose flow answers with hostile values, with its own Catch and Complete nodes.
+    { id: "h-tool", type: "claude-tool", z: "h-tab", name: "probe", mode: "plain", timeout: 10, wires: [["h-tool-make"]] },
+    { id: "h-tool-make", type: "function", z: "h-tab", func: MAKE, outputs: 1, wires: [["h-result"]] },
+    { id: "h-result", type: "claude-tool-result", z: "h-tab", wires: [] },
+    { id: "h-result-catch", type: "catch", z: "h-tab", scope: ["h-result"], uncaught: false, wires: [["h-seen"]] },
+    { id: "h-result-complete", type: "complete", z: "h-tab", scope: ["h-result"], uncaught: false, wires: [["h-seen"]] },
     { id: "h-seen", type: "debug", z: "h-tab", active: true, tosidebar: true, console: false, complete: "true", targetType: "full", wires: [] },
   ];
 }
@@ -90,6 +96,32 @@ describe("hostile input in a real Node-RED process", function () {
     assert.strictEqual(ok.status, 200);
     assert.strictEqual(ok.text, "You said: hello");
     assert.ok(alive());
+    assert.doesNotMatch(nr.output(), /Maximum call stack|Uncaught|unhandled/i);
+  });
+
+  it("answers Claude with an error result when a tool's flow sends back such values, and Node-RED keeps running", async () => {
+    const expected: Record<string, RegExp> = {
+      deep: /msg\.payload is nested more than 1000 levels deep/,
+      getter: /msg\.payload cannot be read \(getter says no\)/,
+      proxy: /msg\.payload cannot be read \(proxy says no\)/,
+    };
+    let tries = 0;
+    for (let round = 0; round < 2; round++) {
+      for (const [kind, error] of Object.entries(expected)) {
+        api.reset();
+        api.reply({ content: [{ type: "tool_use", id: "toolu_1", name: "probe", input: { kind } }] }, { content: [{ type: "text", text: "tool answered" }] });
+        const answer = await send("plain").catch((err) => {
+          throw new Error(`${kind}: ${err}\n${nr.output().slice(-3000)}`);
+        });
+        tries++;
+        assert.ok(alive(), `Node-RED exited after a ${kind} tool result`);
+        assert.deepStrictEqual(answer, { status: 200, text: "tool answered" });
+        const [result] = toolResults(api.messageRequests[1].body);
+        assert.strictEqual(result.is_error, true, kind);
+        assert.match(result.content, error);
+      }
+    }
+    assert.strictEqual(tries, 6);
     assert.doesNotMatch(nr.output(), /Maximum call stack|Uncaught|unhandled/i);
   });
 });
