@@ -3,6 +3,7 @@
 import type { NodeAPI, NodeDef } from "node-red";
 import { Account } from "./lib/api/account";
 import { baseUrlProblem } from "./lib/api/base-url";
+import { parseExtraHeaders } from "./lib/api/extra-headers";
 import { editorNumber } from "./lib/api/editor-values";
 import { OptionsError, optionsFromConfig } from "./lib/api/options";
 import type { ClaudeConfigNode } from "./runtime/account-node";
@@ -41,6 +42,7 @@ export = function (RED: NodeAPI) {
       this.account = new Account({
         apiKey: this.credentials?.apiKey || undefined,
         baseUrl: baseUrl || undefined,
+        headers: parseExtraHeaders(this.credentials?.headers),
         timeoutSeconds: editorNumber(def.timeout, 600, { positive: true }),
         maxRetries: editorNumber(def.retries, 2, WHOLE),
         maxConcurrent: editorNumber(def.maxConcurrent, 0, WHOLE),
@@ -69,7 +71,7 @@ export = function (RED: NodeAPI) {
   }
 
   RED.nodes.registerType("claude-config", ClaudeConfig as any, {
-    credentials: { apiKey: { type: "password" } },
+    credentials: { apiKey: { type: "password" }, headers: { type: "password" } },
   });
   registerAdminRoutes(RED);
 };

@@ -89,7 +89,7 @@ export = function (RED: NodeAPI) {
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
-      const system = instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey);
+      const system = instructionsFor(RED, node, def.instructions ?? "", msg, account.secrets);
       const providers = tools();
       const definitions = providers.map((p) => p.definition());
       const facts = await account.modelFacts(options.model);
@@ -119,7 +119,7 @@ export = function (RED: NodeAPI) {
     }
 
     node.on("input", (msg: Msg, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
-      let secret: string | undefined;
+      let secret: readonly string[] = [];
       const fail = (err: unknown) => {
         if (!lifetime.signal.aborted) reportError(RED, node, err, msg, secret);
         done();
@@ -127,7 +127,7 @@ export = function (RED: NodeAPI) {
       (async () => {
         refuseUncopyable(msg);
         const account = accountOf(RED, def.config);
-        secret = account.apiKey;
+        secret = account.secrets;
         const id = conversationIdFrom(await evaluate(RED, node, def.conversationId || "conversation_id", def.conversationIdType || "msg", msg)) ?? randomUUID();
         const input = await evaluate(RED, node, def.input || "payload", def.inputType || "msg", msg);
         const reset = msg.reset === true;

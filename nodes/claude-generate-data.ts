@@ -65,7 +65,7 @@ export = function (RED: NodeAPI) {
     }
 
     /** Attachments first (Claude reads images before the question), then the task and the input. */
-    async function userContent(msg: Msg, secret: string | undefined): Promise<ContentBlockParam[]> {
+    async function userContent(msg: Msg, secret: readonly string[]): Promise<ContentBlockParam[]> {
       const input = await evaluate(RED, node, def.input || "payload", def.inputType || "msg", msg);
       const attached = await evaluate(RED, node, def.attachments || "attachments", def.attachmentsType || "msg", msg);
       // A snapshot from a File In, HTTP request or camera node arrives as a Buffer in msg.payload.
@@ -82,7 +82,7 @@ export = function (RED: NodeAPI) {
 
     async function generate(account: Account, msg: Msg): Promise<Outcome> {
       const schema = schemaFor(msg);
-      const content = await userContent(msg, account.apiKey);
+      const content = await userContent(msg, account.secrets);
       let options = applyOverrides(account.options, msg as MessageOverrides);
       const facts = await account.modelFacts(options.model);
       // Structured outputs where the models endpoint says the model has them, else a forced tool
@@ -114,11 +114,11 @@ export = function (RED: NodeAPI) {
     }
 
     node.on("input", (msg: Msg, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
-      let secret: string | undefined;
+      let secret: readonly string[] = [];
       (async () => {
         refuseUncopyable(msg);
         const account = accountOf(RED, def.config);
-        secret = account.apiKey;
+        secret = account.secrets;
         node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") });
         const { reply, value, usage } = await generate(account, msg);
         if (lifetime.signal.aborted) return done();

@@ -12,6 +12,8 @@ import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
 import { REPO_ROOT } from "./support/paths";
 
 const ENV_KEY = "sk-ant-env-ANOTHER-SECRET-987654321";
+/** A gateway's own token, kept as the account's extra headers credential. */
+const GATEWAY_TOKEN = "gw-token-SECRET-5551234";
 /** Pasted into the dialog with a trailing newline and spaces: it works, and is redacted all the same. */
 const PASTED_KEY = `${KEY}\n  `;
 
@@ -57,7 +59,7 @@ describe("the API key stays in the runtime", function () {
     // variable holding it alone or among other text) are refused before any request.
     const instructions =
       "You help. {{env.ANTHROPIC_API_KEY}}{{#msg.payload.copy}}{{env.CLAUDE_KEY_COPY}}{{/msg.payload.copy}}{{#msg.payload.text_env}}{{env.CLAUDE_KEY_TEXT}}{{/msg.payload.text_env}}";
-    await deploy(nr, processChatFlow(api.url, { apiKey: PASTED_KEY, store: "file", instructions }));
+    await deploy(nr, processChatFlow(api.url, { apiKey: PASTED_KEY, store: "file", instructions, credentials: { headers: JSON.stringify({ "x-gateway-token": GATEWAY_TOKEN }) } }));
     const comms = await recordComms(nr);
     const answers: string[] = [];
     const ask = async (text: string) => answers.push((await chat(nr, text, "s1")).raw);
@@ -70,6 +72,8 @@ describe("the API key stays in the runtime", function () {
     await ask("echo in the type and request id");
     api.reply({ status: 529, error: { type: `overloaded_error ${KEY}`, message: "busy" }, headers: { "request-id": KEY }, requestId: KEY });
     await ask("echo in an overloaded answer");
+    api.reply({ status: 403, error: { type: "permission_error", message: `gateway token ${GATEWAY_TOKEN} may not do this` } });
+    await ask("echo of the gateway token");
     api.reply({ status: 401, error: { type: "authentication_error", message: "invalid x-api-key" } });
     await ask("refused");
     api.reply({ content: [{ type: "text", text: "cut" }], cutAfterEvents: 4 });
@@ -106,6 +110,7 @@ describe("the API key stays in the runtime", function () {
 
     // The key was really in use, and the grep really saw what it greps.
     assert.ok(api.messageRequests.every((r) => r.headers.authorization === `Bearer ${KEY}`), "every request carried the key");
+    assert.ok(api.requests.filter((r) => r.path.startsWith("/v1/")).every((r) => r.headers["x-gateway-token"] === GATEWAY_TOKEN), "and the gateway's header");
     assert.ok(comms.messages.some((m) => m.topic === "debug"), "the debug sidebar got messages");
     assert.ok(comms.messages.some((m) => String(m.topic).startsWith("status/")), "node status went to the editor");
     assert.match(answers.join("\n"), /\[redacted\]/, "an echoed key was redacted");
@@ -115,6 +120,7 @@ describe("the API key stays in the runtime", function () {
     assert.match(debugged, /req_\[redacted\]/, "msg.error.request_id was redacted");
     assert.ok(nr.output().length > 1000, "the log was captured");
     assert.match(credentials, /"has_apiKey":true/);
+    assert.match(credentials, /"has_headers":true/);
     assert.match(listed + tried, /claude-haiku-4-5/, "the model list endpoints answered");
     assert.match(refused, /"error"/, "a failing model list answered with an error");
     assert.ok(files[path.join(nr.userDir, "flows_cred.json")], "credentials were saved (encrypted)");
@@ -139,6 +145,7 @@ describe("the API key stays in the runtime", function () {
     for (const [where, text] of Object.entries(seen)) {
       assert.ok(!text.includes(KEY), `the key appears in ${where}: ${text.slice(Math.max(0, text.indexOf(KEY) - 300), text.indexOf(KEY) + 100)}`);
       assert.ok(!text.includes(ENV_KEY), `the environment's key appears in ${where}`);
+      assert.ok(!text.includes(GATEWAY_TOKEN), `the gateway token appears in ${where}`);
     }
   });
 });

@@ -71,4 +71,4 @@ function causeText(err: Error): string {
   return cause?.code ?? cause?.message ?? err.message;
 }
 
-export { redact, redactDeep } from "./redact";
+export { holdsSecret, redact, redactDeep, type Secrets } from "./redact";

@@ -6,17 +6,32 @@ const REDACTED = "[redacted]";
 /** Deeper than any error the node builds; what lies below is dropped rather than walked. */
 const MAX_DEPTH = 32;
 
-/** Removes a secret from text. Secrets shorter than 4 characters are not looked for (they would match anywhere). */
-export function redact(text: string, secret: string | undefined): string {
-  return secret && secret.length >= 4 ? text.split(secret).join(REDACTED) : text;
+/** The API key, or the key and the account's other secrets (extra header values). */
+export type Secrets = string | readonly string[] | undefined;
+
+function list(secrets: Secrets): string[] {
+  // Secrets shorter than 4 characters are not looked for (they would match anywhere); longer ones first,
+  // so one that contains another is removed whole.
+  return (typeof secrets === "string" ? [secrets] : [...(secrets ?? [])]).filter((s) => s && s.length >= 4).sort((a, b) => b.length - a.length);
+}
+
+/** Removes secrets from text. */
+export function redact(text: string, secrets: Secrets): string {
+  for (const secret of list(secrets)) text = text.split(secret).join(REDACTED);
+  return text;
+}
+
+/** Whether text holds any of the secrets. */
+export function holdsSecret(text: string, secrets: Secrets): boolean {
+  return list(secrets).some((secret) => text.includes(secret));
 }
 
 /**
  * A copy of a value with the secret removed from every string in it, object keys included, at any
  * depth. Plain data only (what msg.error and admin answers hold); cycles and depth are cut short.
  */
-export function redactDeep<T>(value: T, secret: string | undefined): T {
-  if (!secret || secret.length < 4) return value;
+export function redactDeep<T>(value: T, secret: Secrets): T {
+  if (!list(secret).length) return value;
   const walk = (v: unknown, depth: number, seen: Set<object>): unknown => {
     if (typeof v === "string") return redact(v, secret);
     if (typeof v !== "object" || v === null || Buffer.isBuffer(v) || ArrayBuffer.isView(v)) return v;

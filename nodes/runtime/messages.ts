@@ -2,7 +2,7 @@
 // reach a flow (node.error(text, msg) so Catch nodes see them, with msg.error filled in).
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import { copyProblem, MAX_DEPTH, type CopyProblem } from "../lib/content/copyable";
-import { ClaudeNodeError, describeError, redact, redactDeep } from "../lib/errors";
+import { ClaudeNodeError, describeError, redact, redactDeep, type Secrets } from "../lib/errors";
 
 /** Every runtime message lives in the account node's catalog, so all nodes share one set. */
 const NAMESPACE = "node-red-contrib-claude/claude-config";
@@ -46,7 +46,7 @@ export interface ErrorReport {
  * Reports a failed message: msg.error = { message, type, status, request_id }, then node.error(text, msg),
  * and a red status. The API key is removed from anything that is shown.
  */
-export function reportError(RED: NodeAPI, node: Node, err: unknown, msg: NodeMessage & Record<string, any>, secret?: string): ErrorReport {
+export function reportError(RED: NodeAPI, node: Node, err: unknown, msg: NodeMessage & Record<string, any>, secret?: Secrets): ErrorReport {
   const described = describeError(err);
   const params = Object.fromEntries(Object.entries(described.params).map(([k, v]) => [k, typeof v === "string" ? redact(v, secret) : v]));
   const text = redact(t(RED, described.key, params), secret);

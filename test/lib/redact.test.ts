@@ -30,6 +30,13 @@ describe("redact", () => {
     assert.ok(JSON.stringify(error).includes(KEY), "the original is left as it was");
   });
 
+  it("removes every secret of a list, a longer one whole even when it holds a shorter one", () => {
+    const token = "gw-token-77";
+    assert.strictEqual(redact(`key ${KEY}, token ${token}, both ${KEY}-x`, [token, KEY]), "key [redacted], token [redacted], both [redacted]-x");
+    assert.strictEqual(redact(`${KEY}`, ["sk-ant", KEY]), "[redacted]");
+    assert.deepStrictEqual(redactDeep({ a: [token] }, [KEY, token]), { a: ["[redacted]"] });
+  });
+
   it("keeps a __proto__ key a key, and survives cycles", () => {
     const parsed = JSON.parse(`{"__proto__": {"x": "${KEY}"}}`);
     const clean = redactDeep(parsed, KEY);

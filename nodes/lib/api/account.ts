@@ -7,6 +7,7 @@ import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
 import { ClaudeNodeError } from "../errors";
+import { headerSecrets } from "./extra-headers";
 import type { ModelOptions } from "./options";
 import type { ModelFacts } from "./request";
 import { Semaphore } from "./semaphore";
@@ -15,6 +16,8 @@ import { IdleWatchdog } from "./watchdog";
 export interface AccountSettings {
   apiKey?: string;
   baseUrl?: string;
+  /** Extra request headers for a gateway, from the account's credentials; their values are secrets. */
+  headers?: Record<string, string>;
   timeoutSeconds: number;
   maxRetries: number;
   /** Requests allowed in flight at once; the rest wait in order. */
@@ -67,6 +70,12 @@ export class Account {
     return this.settings.apiKey?.trim() || process.env.ANTHROPIC_API_KEY?.trim() || undefined;
   }
 
+  /** Everything to keep out of what is shown: the key and the extra headers' values. */
+  get secrets(): readonly string[] {
+    const key = this.apiKey;
+    return [...(key ? [key] : []), ...headerSecrets(this.settings.headers ?? {})];
+  }
+
   get client(): Anthropic {
     const apiKey = this.apiKey;
     if (!apiKey) throw new ClaudeNodeError("errors.no-key", {}, "authentication_error");
@@ -74,6 +83,7 @@ export class Account {
     this.sdk ??= new Anthropic({
       apiKey,
       baseURL: this.settings.baseUrl || undefined,
+      ...(this.settings.headers && Object.keys(this.settings.headers).length ? { defaultHeaders: this.settings.headers } : {}),
       timeout: this.settings.timeoutSeconds * 1000,
       maxRetries: this.settings.maxRetries,
       logLevel: "off",
