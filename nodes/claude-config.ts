@@ -4,11 +4,13 @@ import type { NodeAPI, NodeDef } from "node-red";
 import { Account } from "./lib/api/account";
 import { baseUrlProblem } from "./lib/api/base-url";
 import { parseExtraHeaders } from "./lib/api/extra-headers";
+import { ClaudeError } from "./lib/errors";
 import { editorNumber } from "./lib/api/editor-values";
-import { OptionsError, optionsFromConfig } from "./lib/api/options";
+import { ACCOUNT_DEFAULTS } from "./lib/defaults";
+import { optionsFromConfig } from "./lib/api/options";
 import type { ClaudeConfigNode } from "./runtime/account-node";
 import { registerAdminRoutes } from "./runtime/admin-routes";
-import { t } from "./runtime/messages";
+import { translate } from "./runtime/messages";
 
 interface ClaudeConfigDef extends NodeDef {
   baseUrl?: string;
@@ -38,19 +40,19 @@ export = function (RED: NodeAPI) {
       const baseUrl = String(def.baseUrl ?? "").trim();
       // ANTHROPIC_BASE_URL, which the SDK reads when the field is empty, is held to the same rule.
       const badUrl = baseUrlProblem(baseUrl || process.env.ANTHROPIC_BASE_URL?.trim() || "");
-      if (badUrl) throw new OptionsError(badUrl.key, badUrl.params);
+      if (badUrl) throw new ClaudeError(badUrl.key, badUrl.params, "invalid_options");
       this.account = new Account({
         apiKey: this.credentials?.apiKey || undefined,
         baseUrl: baseUrl || undefined,
         headers: parseExtraHeaders(this.credentials?.headers),
-        timeoutSeconds: editorNumber(def.timeout, 600, { positive: true }),
-        maxRetries: editorNumber(def.retries, 2, WHOLE),
-        maxConcurrent: editorNumber(def.maxConcurrent, 0, WHOLE),
+        timeoutSeconds: editorNumber(def.timeout, ACCOUNT_DEFAULTS.timeout, { positive: true }),
+        maxRetries: editorNumber(def.retries, ACCOUNT_DEFAULTS.retries, WHOLE),
+        maxConcurrent: editorNumber(def.maxConcurrent, ACCOUNT_DEFAULTS.maxConcurrent, WHOLE),
         options: optionsFromConfig(def),
         limits: {
-          maxToolRounds: editorNumber(def.maxToolRounds, 0, WHOLE),
-          maxTurnTokens: editorNumber(def.maxTurnTokens, 0, WHOLE),
-          maxDailyTokens: editorNumber(def.maxDailyTokens, 0, WHOLE),
+          maxToolRounds: editorNumber(def.maxToolRounds, ACCOUNT_DEFAULTS.maxToolRounds, WHOLE),
+          maxTurnTokens: editorNumber(def.maxTurnTokens, ACCOUNT_DEFAULTS.maxTurnTokens, WHOLE),
+          maxDailyTokens: editorNumber(def.maxDailyTokens, ACCOUNT_DEFAULTS.maxDailyTokens, WHOLE),
         },
       });
       const guard = this.account.guard;
@@ -61,7 +63,7 @@ export = function (RED: NodeAPI) {
         guard.onChange = (usage) => global.set(key, usage, () => undefined);
       });
     } catch (err) {
-      this.problem = err instanceof OptionsError ? t(RED, err.key, err.params) : String(err);
+      this.problem = translate(RED, err).text;
       this.error(this.problem);
     }
     this.on("close", (done: () => void) => {

@@ -15,12 +15,12 @@ import type { Request, Response } from "express";
 import { Account } from "../lib/api/account";
 import { baseUrlProblem } from "../lib/api/base-url";
 import { parseExtraHeaders } from "../lib/api/extra-headers";
-import { ClaudeNodeError, describeError, redact, redactDeep, type Secrets } from "../lib/errors";
+import { ClaudeError, redact, type Secrets } from "../lib/errors";
 import { pickableModels } from "../lib/api/models";
 import { checkSchema } from "../lib/data/schema-check";
 import { DEFAULT_OPTIONS } from "../lib/api/options";
 import type { ClaudeConfigNode } from "./account-node";
-import { t } from "./messages";
+import { translate } from "./messages";
 
 /** What the editor holds in a password field whose stored value was not changed. */
 const UNCHANGED_PASSWORD = "__PWRD__";
@@ -38,10 +38,10 @@ export function registerAdminRoutes(RED: NodeAPI): void {
   app.get("/claude-config/:id/models", needs("claude-config.read"), (req: Request, res: Response) => {
     const config = RED.nodes.getNode(String(req.params.id)) as ClaudeConfigNode | null;
     if (!config || config.type !== "claude-config") {
-      return fail(res, 404, new ClaudeNodeError("errors.not-deployed", {}, "not_deployed"));
+      return fail(res, 404, new ClaudeError("errors.not-deployed", {}, "not_deployed"));
     }
     if (!config.account) {
-      return fail(res, 409, new ClaudeNodeError("errors.bad-config", { detail: config.problem ?? "" }, "invalid_config"));
+      return fail(res, 409, new ClaudeError("errors.bad-config", { detail: config.problem ?? "" }, "invalid_config"));
     }
     return answer(res, config.account);
   });
@@ -50,7 +50,7 @@ export function registerAdminRoutes(RED: NodeAPI): void {
     const body = (req.body ?? {}) as { apiKey?: unknown; baseUrl?: unknown; headers?: unknown };
     const baseUrl = typeof body.baseUrl === "string" ? body.baseUrl.trim() : "";
     const badUrl = baseUrlProblem(baseUrl);
-    if (badUrl) return fail(res, 400, new ClaudeNodeError(badUrl.key, badUrl.params, "invalid_request"));
+    if (badUrl) return fail(res, 400, new ClaudeError(badUrl.key, badUrl.params, "invalid_request"));
     let headers: Record<string, string>;
     try {
       headers = parseExtraHeaders(typedKey(body.headers) ?? stored(RED, String(req.params.id)).headers);
@@ -78,8 +78,8 @@ export function registerAdminRoutes(RED: NodeAPI): void {
       checkSchema(text, body.use === "data" ? "data" : "tool");
       res.json({ ok: true });
     } catch (err) {
-      const described = describeError(err);
-      res.json({ ok: false, error: { message: t(RED, described.key, described.params), key: described.key, params: described.params } });
+      const failure = translate(RED, err);
+      res.json({ ok: false, error: { message: failure.text, key: failure.key, params: failure.params } });
     }
   });
 
@@ -92,20 +92,16 @@ export function registerAdminRoutes(RED: NodeAPI): void {
       // Redacted in case a host echoes the key back in what it answers.
       res.type("application/json").send(redact(JSON.stringify({ models }), secret));
     } catch (err) {
-      fail(res, err instanceof ClaudeNodeError ? 400 : 502, err, secret);
+      fail(res, err instanceof ClaudeError ? 400 : 502, err, secret);
     }
   }
 
   /** { error: { message, key, params, type, status } }: the dialog shows it in the user's language. */
   function fail(res: Response, httpStatus: number, err: unknown, secret?: Secrets): void {
-    const described = describeError(err);
-    const params = Object.fromEntries(
-      Object.entries(described.params).map(([k, v]) => [k, typeof v === "string" ? redact(v, secret) : v]),
-    );
-    const message = redact(t(RED, described.key, params), secret);
+    const failure = translate(RED, err, secret);
     res.set("Cache-Control", "no-store");
     // Never 401: the editor takes that as "log in again". The API's own status is in the body.
-    res.status(httpStatus).json(redactDeep({ error: { message, key: described.key, params, type: described.type, status: described.status } }, secret));
+    res.status(httpStatus).json({ error: { message: failure.text, key: failure.key, params: failure.params, type: failure.type, status: failure.status } });
   }
 }
 
@@ -119,4 +115,3 @@ function typedKey(value: unknown): string | undefined {
 function stored(RED: NodeAPI, id: string): { apiKey?: string; headers?: string } {
   return (RED.nodes.getCredentials(id) as { apiKey?: string; headers?: string } | undefined) ?? {};
 }
-

@@ -1,8 +1,7 @@
-// Node-RED glue shared by the node adapters: the message catalog, typed inputs, and how failures
-// reach a flow (node.error(text, msg) so Catch nodes see them, with msg.error filled in).
+// Node-RED glue shared by the node adapters: the message catalog, typed inputs, and failures as text.
 import type { Node, NodeAPI, NodeMessage } from "node-red";
 import { copyProblem, MAX_DEPTH, type CopyProblem } from "../lib/content/copyable";
-import { ClaudeNodeError, describeError, redact, redactDeep, type Secrets } from "../lib/errors";
+import { ClaudeError, describeError, redact, redactDeep, type FlowError, type Secrets } from "../lib/errors";
 
 /** Every runtime message lives in the account node's catalog, so all nodes share one set. */
 const NAMESPACE = "node-red-contrib-claude/claude-config";
@@ -37,32 +36,26 @@ export function evaluate(RED: NodeAPI, node: Node, value: string, type: string, 
   });
 }
 
-export interface ErrorReport {
+export interface Translated extends FlowError {
+  /** The message in the runtime's language, without the secret. */
   text: string;
-  type: string;
 }
 
 /**
- * Reports a failed message: msg.error = { message, type, status, request_id }, then node.error(text, msg),
- * and a red status. The API key is removed from anything that is shown.
+ * The one place a failure becomes text: its catalog message, with the API key (and the account's other
+ * secrets) removed from every field, not just the text: an API or a proxy may echo the key in a request
+ * id, an error type or a detail.
  */
-export function reportError(RED: NodeAPI, node: Node, err: unknown, msg: NodeMessage & Record<string, any>, secret?: Secrets): ErrorReport {
-  const described = describeError(err);
+export function translate(RED: NodeAPI, err: unknown, secret?: Secrets): Translated {
+  const described = redactDeep(describeError(err), secret);
   const params = Object.fromEntries(Object.entries(described.params).map(([k, v]) => [k, typeof v === "string" ? redact(v, secret) : v]));
-  const text = redact(t(RED, described.key, params), secret);
-  const type = redact(described.type, secret);
-  // Every field, not just the message: an API or proxy may echo the key in a request id or error type.
-  msg.error = redactDeep({ message: text, type: described.type, status: described.status, request_id: described.request_id, ...described.details }, secret);
-  if (type !== "aborted") {
-    node.status({ fill: "red", shape: "ring", text: shorten(text) });
-    // Node-RED copies msg for each Catch node; should that still throw, the error goes out without it.
-    try {
-      node.error(text, msg);
-    } catch {
-      node.error(text);
-    }
-  }
-  return { text, type };
+  return { ...described, params, text: redact(t(RED, described.key, params), secret) };
+}
+
+/** msg.error as Catch nodes and flows read it. */
+export function flowError(failure: Translated): Record<string, unknown> {
+  const { text, type, status, request_id, code, details } = failure;
+  return { message: text, type, status, request_id, ...(code ? { code } : {}), ...details };
 }
 
 /**
@@ -76,10 +69,37 @@ export function refuseUncopyable(msg: NodeMessage & Record<string, any>): void {
     if (!found.property || !Reflect.deleteProperty(msg, found.property)) break;
   }
   if (!first) return;
-  if (first.problem === "too-deep") throw new ClaudeNodeError("errors.message-too-deep", { property: first.property, max: MAX_DEPTH });
-  throw new ClaudeNodeError("errors.message-unreadable", { property: first.property, detail: first.detail ?? "" });
+  if (first.problem === "too-deep") throw new ClaudeError("errors.message-too-deep", { property: first.property, max: MAX_DEPTH });
+  throw new ClaudeError("errors.message-unreadable", { property: first.property, detail: first.detail ?? "" });
+}
+
+/**
+ * Ends a message: done(err) copies msg for each Catch node (done() for each Complete node). Should
+ * that copy still throw, the failure is reported without msg rather than taking Node-RED down.
+ */
+export function endMessage(node: Node, done: (err?: Error) => void, failure?: Error): void {
+  try {
+    done(failure);
+  } catch {
+    if (failure) node.error(failure.message);
+  }
 }
 
 export function shorten(text: string, max = 40): string {
   return text.length > max ? text.slice(0, max - 1) + "…" : text;
+}
+
+/**
+ * The error a failed message ends with, done(err), as Node-RED passes it to Catch nodes: its text
+ * (without "Error: " in front), and msg.error.type as its code. No stack: it would point into this
+ * package, not at the flow.
+ */
+export class FlowFailure extends Error {
+  constructor(text: string, readonly code: string) {
+    super(text);
+    delete (this as { stack?: string }).stack;
+  }
+  override toString(): string {
+    return this.message;
+  }
 }

@@ -1,7 +1,7 @@
 // Requests the API cannot take are refused before they are uploaded: a body over the API's 32 MB,
 // or text that cannot fit in the model's context window however it is split into tokens.
 import type { MessageCreateParamsBase } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 
 /** The Messages API's largest request body. */
 export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
@@ -21,12 +21,12 @@ export function checkRequestSize(params: MessageCreateParamsBase, maxInputTokens
   // Characters as a quick bound first: the byte count is needed only near the limit.
   const bytes = body.length * 3 < MAX_REQUEST_BYTES ? body.length : Buffer.byteLength(body);
   if (bytes > MAX_REQUEST_BYTES) {
-    throw new ClaudeNodeError("errors.request-too-large", { size: megabytes(bytes), max: megabytes(MAX_REQUEST_BYTES) }, "request_too_large");
+    throw new ClaudeError("errors.request-too-large", { size: megabytes(bytes), max: megabytes(MAX_REQUEST_BYTES) }, "request_too_large");
   }
   if (!maxInputTokens) return;
   const chars = textLength(params);
   if (chars > maxInputTokens * MAX_CHARS_PER_TOKEN) {
-    throw new ClaudeNodeError("errors.text-too-long", { chars, tokens: maxInputTokens }, "request_too_large");
+    throw new ClaudeError("errors.text-too-long", { chars, tokens: maxInputTokens }, "request_too_large");
   }
 }
 

@@ -1,6 +1,6 @@
 import assert from "assert";
 import { headerSecrets, parseExtraHeaders } from "../../../nodes/lib/api/extra-headers";
-import { OptionsError } from "../../../nodes/lib/api/options";
+import { ClaudeError } from "../../../nodes/lib/errors";
 
 describe("extra-headers", () => {
   it("reads a JSON object of header names and values; empty is none", () => {
@@ -19,7 +19,7 @@ describe("extra-headers", () => {
     ] as const) {
       assert.throws(
         () => parseExtraHeaders(text),
-        (err: unknown) => err instanceof OptionsError && err.key === "errors.bad-headers" && detail.test(String(err.params.detail)) && !String(err.params.detail).includes("secret-value"),
+        (err: unknown) => err instanceof ClaudeError && err.key === "errors.bad-headers" && detail.test(String(err.params.detail)) && !String(err.params.detail).includes("secret-value"),
         text,
       );
     }
