@@ -102,12 +102,12 @@ export class Account {
    * event inside the stream.
    */
   async createMessage(params: MessageCreateParamsBase, hooks: StreamHooks = {}): Promise<Message> {
+    // What the API cannot take is refused here, before it is uploaded (first: the lookup may wait).
+    checkRequestSize(params, await this.contextWindow(params.model));
     if (this.closed) throw new ClaudeError("errors.closed", {}, "aborted");
     // An already-aborted signal fires no event: without this, a queued turn of a stopped node would still be sent.
     if (hooks.signal?.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
     const client = this.client;
-    // What the API cannot take is refused here, before it is uploaded.
-    checkRequestSize(params, await this.contextWindow(params.model));
     const controller = new AbortController();
     const abort = () => controller.abort();
     hooks.signal?.addEventListener("abort", abort);
