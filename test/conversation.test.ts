@@ -231,6 +231,19 @@ describe("claude-conversation", function () {
     assert.deepStrictEqual(userTexts(api.messageRequests[2].body), ["reset and speak"]);
   });
 
+  it("queues a reset behind the turn before it, so that turn cannot undo it", async () => {
+    const nodes = await load(api);
+    // The first answer is slow: the reset arrives while that turn is still running.
+    api.reply({ content: [{ type: "text", text: "noted" }], delayMs: 300 });
+    const first = say(nodes, { payload: "remember 42", conversation_id: "c1" });
+    await api.whenRequests(1);
+    nodes.chat.receive({ reset: true, payload: "", conversation_id: "c1" });
+    await first;
+    await say(nodes, { payload: "what number?", conversation_id: "c1" });
+    assert.deepStrictEqual(userTexts(api.messageRequests[1].body), ["what number?"], "the reset came after the first turn and cleared it");
+    assert.strictEqual(nodes.chat.context().get("conversation_c1").messages.length, 2);
+  });
+
   it("continues a paused server-tool turn and sums usage over all rounds", async () => {
     const nodes = await load(api, {}, { webSearch: true });
     const search = { type: "server_tool_use", id: "srvtoolu_1", name: "web_search", input: { query: "weather" } };
