@@ -351,6 +351,21 @@ describe("tool nodes", function () {
     assert.deepStrictEqual(api.messageRequests[0].body.tools.map((t: any) => t.name), ["two"]);
   });
 
+  it("offers in \"all tools\" mode only the tool nodes on the conversation's own tab", async () => {
+    const otherTab = [
+      { id: "tab2", type: "tab", label: "other" },
+      { id: "far", type: "claude-tool", z: "tab2", name: "far_away", mode: "plain", timeout: 30, wires: [[]] },
+    ];
+    const nodes = flow(api.url, [{ name: "near" }], { toolMode: "all" });
+    await helper.load(ALL_NODES, [...nodes, ...otherTab], { account: { apiKey: KEY } });
+    assert.ok(helper.getNode("far"), "the other tab's tool node runs");
+    const out = helper.getNode("out");
+    const done = nextMessage(out);
+    helper.getNode("chat").receive({ payload: "Hi" });
+    await done;
+    assert.deepStrictEqual(api.messageRequests[0].body.tools.map((t: any) => t.name), ["near"]);
+  });
+
   describe("Home Assistant action mode", () => {
     const ha = { name: "control_home", mode: "ha", actions: ["light.turn_on", "light.turn_off"], entities: ["light.*", "switch.garden_pump"] };
 
