@@ -51,6 +51,21 @@ describe("claude-conversation", function () {
     ]);
   });
 
+  it("drops thinking blocks from the history when the next turn uses another model", async () => {
+    const nodes = await load(api);
+    const thinking = { type: "thinking", thinking: "The user greets me.", signature: "sig-haiku" };
+    api.reply({ content: [thinking, { type: "text", text: "Hello!" }] });
+    await say(nodes, { payload: "Hi, I am Ada", conversation_id: "c1" });
+    await say(nodes, { payload: "What is my name?", conversation_id: "c1", model: "claude-sonnet-4-6" });
+    const second = api.messageRequests[1].body;
+    assert.strictEqual(second.model, "claude-sonnet-4-6");
+    assert.deepStrictEqual(second.messages, [
+      { role: "user", content: "Hi, I am Ada" },
+      { role: "assistant", content: [{ type: "text", text: "Hello!" }] },
+      { role: "user", content: "What is my name?" },
+    ], "another model's signed thinking is not sent");
+  });
+
   it("replays server-tool blocks and citations exactly as received, and reports the citations", async () => {
     const nodes = await load(api, {}, { webSearch: true });
     const citation = { type: "web_search_result_location", url: "https://example.com/w", title: "Weather", encrypted_index: "enc-idx", cited_text: "sunny" };

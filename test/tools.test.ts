@@ -117,18 +117,24 @@ describe("tool nodes", function () {
   });
 
   it("gives Claude a timeout error when a tool never answers, and the turn still ends", async () => {
-    const nodes = await load(api, [{ name: "slow", timeout: 0.2 }]);
+    const nodes = await load(api, [{ name: "slow", timeout: 0.3 }]);
     api.reply({ content: [toolUse("toolu_1", "slow", {})] });
     api.reply({ content: [{ type: "text", text: "The tool did not answer." }] });
     const call = nextMessage(nodes.calls());
     const done = nextMessage(nodes.out);
     nodes.chat.receive({ payload: "Go", conversation_id: "c1" });
     const msg = await call;
+    const called = Date.now();
+    await api.whenRequests(2);
+    // Wide bounds, for a loaded machine (the call reached the flow a moment after its timer started):
+    // not long before the timeout, and far from ten times it (3 s).
+    const waited = Date.now() - called;
+    assert.ok(waited >= 150 && waited < 2000, `the call waited ${waited} ms for a 0.3 s timeout`);
     const out = await done;
     assert.strictEqual(out.payload, "The tool did not answer.");
     const [result] = toolResults(api.messageRequests[1].body);
     assert.strictEqual(result.is_error, true);
-    assert.match(result.content, /Tool "slow" did not answer within 0.2 seconds/);
+    assert.match(result.content, /Tool "slow" did not answer within 0.3 seconds/);
     assert.strictEqual(out.claude.tool_calls[0].is_error, true);
     assert.ok(argsOf(nodes.tool(), "status").some((a: any[]) => a[0].text === "timed out"));
     // The answer that comes too late is dropped with a clear warning, not a crash.
