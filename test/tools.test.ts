@@ -143,6 +143,28 @@ describe("tool nodes", function () {
     assert.strictEqual(api.messageRequests.length, 2);
   });
 
+  it("waits 30 seconds for a tool whose timeout is left empty", async () => {
+    // The timer's duration, read where the call starts waiting: checked exactly, without waiting 30 s.
+    const durations: number[] = [];
+    const wait = pendingToolCalls.wait;
+    pendingToolCalls.wait = function (this: typeof pendingToolCalls, key, options) {
+      durations.push(options.timeoutMs);
+      return wait.call(this, key, options);
+    };
+    try {
+      const nodes = await load(api, [{ name: "lights", timeout: "" }, { name: "heating", timeout: 4 }]);
+      answer(nodes, 0, () => ({ payload: "on" }));
+      answer(nodes, 1, () => ({ payload: "warm" }));
+      api.reply({ content: [toolUse("toolu_1", "lights", {}), toolUse("toolu_2", "heating", {})] });
+      const done = nextMessage(nodes.out);
+      nodes.chat.receive({ payload: "Lights and heating on" });
+      await done;
+    } finally {
+      pendingToolCalls.wait = wait;
+    }
+    assert.deepStrictEqual(durations, [30_000, 4_000]);
+  });
+
   it("never triggers the flow with invalid input, and tells Claude what was wrong", async () => {
     const nodes = await load(api, [{ name: "get_weather", schema: WEATHER_SCHEMA }]);
     api.reply({ content: [toolUse("toolu_1", "get_weather", { town: "Paris" })] });
