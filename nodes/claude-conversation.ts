@@ -130,7 +130,7 @@ export = function (RED: NodeAPI) {
         const partials = streamOutput?.start(msg, send);
         const result = await queue.run(id, () => converse(account, msg, id, content, reset, signal, partials)).catch((err) => {
           // The stream ends saying why; the skeleton still ends the message with done(err).
-          const failure = translate(RED, err, account.apiKey);
+          const failure = translate(RED, err, account.secrets);
           if (signal.aborted || failure.type === "aborted") partials?.stop();
           else partials?.fail(failure.text);
           throw err;
