@@ -143,6 +143,20 @@ describe("claude-conversation streaming output", function () {
     assert.strictEqual(got.filter((p) => p.stream.failed).length, 1);
   });
 
+  it("never shows the API key in a failed stream's notice", async () => {
+    const nodes = await load(api);
+    api.reply({ status: 400, error: { type: "invalid_request_error", message: `key ${KEY} is not allowed here` } });
+    const parts = partsOfTurn(nodes.parts);
+    const failed = nextError(nodes.chat);
+    nodes.chat.receive({ payload: "Hi", conversation_id: "c1" });
+    const [got, error] = await Promise.all([parts, failed]);
+    assert.strictEqual(got.length, 1);
+    assert.strictEqual(got[0].stream.failed, true);
+    assert.ok(got[0].payload.includes("is not allowed here"), got[0].payload);
+    assert.ok(!got[0].payload.includes(KEY), "the key is not in the notice");
+    assert.ok(!error.text.includes(KEY));
+  });
+
   it("sends a stream again when it failed before any of its text went out, and not after", async () => {
     const nodes = await load(api, { streamInterval: 10_000 }, { retries: 1 });
     // The stream fails before its first text event.
