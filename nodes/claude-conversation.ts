@@ -11,6 +11,8 @@ import { ConversationMemory, type ContextLike } from "./lib/conversation/memory"
 import { applyOverrides, type MessageOverrides } from "./lib/api/options";
 import { buildRequest } from "./lib/api/request";
 import { runToolCalls, type ToolProvider } from "./lib/tools/tools";
+import { sourceInstructions, sourceProviders } from "./lib/tools/source-providers";
+import { mcpSourceOf } from "./runtime/mcp-node";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
 import { ClaudeNodeError } from "./lib/errors";
@@ -33,6 +35,8 @@ interface ConversationDef extends NodeDef {
   maxRounds?: string | number;
   toolMode?: "all" | "none" | "selected";
   tools?: string[];
+  /** Ids of MCP server nodes whose tools are offered beside the tool nodes. */
+  mcp?: string[];
 }
 
 type Msg = NodeMessage & Record<string, any>;
@@ -89,8 +93,10 @@ export = function (RED: NodeAPI) {
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
-      const system = instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey);
-      const providers = tools();
+      const sources = (def.mcp ?? []).filter(Boolean).map((mcpId) => mcpSourceOf(RED, mcpId));
+      const nodeTools = tools();
+      const providers = [...nodeTools, ...(await sourceProviders(sources, new Set(nodeTools.map((p) => p.toolName)), lifetime.signal))];
+      const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey), ...(await sourceInstructions(sources, lifetime.signal))].filter((s) => s.trim()).join("\n\n");
       const definitions = providers.map((p) => p.definition());
       const facts = await account.modelFacts(options.model);
       const budget = account.guard.startTurn();
