@@ -65,7 +65,11 @@ export class HaMcpStandIn {
   #server?: http.Server;
   #port = 0;
 
-  constructor(readonly token: string) {}
+  /** Requests whose answer is not finished yet (a tool still running). */
+  openRequests = 0;
+
+  /** `token` may be changed to act as a revoked token. */
+  constructor(public token: string) {}
 
   get url(): string {
     if (!this.#server) throw new Error("stand-in not started");
@@ -93,6 +97,8 @@ export class HaMcpStandIn {
   /** Serves one request to `/api/mcp`, as Home Assistant's MCP server view does. */
   handle(req: http.IncomingMessage, res: http.ServerResponse): void {
     this.requests++;
+    this.openRequests++;
+    res.once("close", () => this.openRequests--);
     const authorization = req.headers.authorization;
     if (authorization !== `Bearer ${this.token}`) {
       res.writeHead(401, { "Content-Type": "text/plain" }).end("401: Unauthorized");

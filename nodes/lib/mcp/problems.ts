@@ -20,12 +20,22 @@ export function describeMcpError(err: unknown): McpProblem {
   const status = err instanceof StreamableHTTPError || err instanceof SseError ? err.code : undefined;
   if (err instanceof UnauthorizedError || status === 401 || status === 403) return { kind: "unauthorized", key: "errors.mcp-unauthorized", params: { status: status ?? 401 } };
   if (status !== undefined) return { kind: "unreachable", key: "errors.mcp-http", params: { status, detail: firstLine(err) } };
-  const cause = (err as { cause?: { code?: string } })?.cause?.code ?? (err as { code?: unknown })?.code;
-  if (typeof cause === "string") return { kind: "unreachable", key: "errors.mcp-unreachable", params: { detail: cause } };
+  const cause = causeCode(err);
+  if (cause) return { kind: "unreachable", key: "errors.mcp-unreachable", params: { detail: cause } };
   if (err instanceof McpError && err.code === ErrorCode.ConnectionClosed) return { kind: "unreachable", key: "errors.mcp-connection-closed", params: {} };
   if (err instanceof McpError) return { kind: "server", key: "errors.mcp-server-error", params: { detail: firstLine(err) } };
-  if (err instanceof TypeError && /fetch failed/i.test(err.message)) return { kind: "unreachable", key: "errors.mcp-unreachable", params: { detail: err.message } };
+  if (err instanceof TypeError && /fetch failed/i.test(err.message)) return { kind: "unreachable", key: "errors.mcp-unreachable", params: { detail: firstLine(err.cause ?? err) } };
   return { kind: "other", key: "errors.mcp-other", params: { detail: firstLine(err) } };
+}
+
+/** The system error code (ECONNREFUSED, ENOTFOUND, …) somewhere in the chain of causes. */
+function causeCode(err: unknown): string | undefined {
+  for (let e = err as { code?: unknown; cause?: unknown; errors?: unknown[] } | undefined, depth = 0; e && depth < 6; depth++) {
+    if (typeof e.code === "string") return e.code;
+    if (Array.isArray(e.errors) && typeof (e.errors[0] as { code?: unknown })?.code === "string") return (e.errors[0] as { code: string }).code;
+    e = e.cause as typeof e;
+  }
+  return undefined;
 }
 
 function firstLine(err: unknown): string {
