@@ -10,12 +10,14 @@ import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, t
 import { OVERHEAD_DEFAULTS, runOverhead, type OverheadOptions, type OverheadResult } from "./overhead";
 import { startRuntime } from "./support/node-red";
 import { TOOL_LOOP_DEFAULTS, runToolLoop, type ToolLoopOptions, type ToolLoopResult } from "./tool-loop";
+import { MCP_DEFAULTS, runMcp, type McpOptions, type McpResult } from "./mcp";
 
 export const SMOKE = {
   overhead: { messages: 5, rounds: 1 } as OverheadOptions,
   concurrency: { conversations: 4, turns: 2, latencyMs: 5, rounds: 1 } as ConcurrencyOptions,
   memory: { conversations: 20, cappedConversations: 2, cappedTurns: 25, parallel: 5, expiryMinutes: 0.01 } as MemoryOptions,
   toolLoop: { turns: 3, rounds: 1 } as ToolLoopOptions,
+  mcp: { calls: 5, rounds: 1, turns: 5 } as McpOptions,
   cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, tools: 0, toolCallEvery: 0, minTokens: 50 } as CostOptions,
 };
 
@@ -26,9 +28,10 @@ export interface Results {
   cost?: CostResult;
   longCost?: CostResult;
   toolLoop?: ToolLoopResult;
+  mcp?: McpResult;
 }
 
-const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop"] as const;
+const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp"] as const;
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
@@ -143,6 +146,22 @@ function toolLoopTable(r: ToolLoopResult): string {
   ].join("\n");
 }
 
+function mcpTable(r: McpResult): string {
+  return [
+    `### 6. MCP tool calls: ${n(r.options.calls)} calls of Home Assistant's HassTurnOn per round over Streamable HTTP, loopback stand-in (${r.options.rounds} rounds)`,
+    "",
+    table(
+      ["", "MCP tool source", "direct MCP SDK call", "ratio (median of rounds)", "target"],
+      [
+        ["p50 per call", ms(r.source.p50Ms), ms(r.direct.p50Ms), r.ratio.toFixed(2) + "×", `≤ 1.1× (${met(r.ratio <= 1.1)})`],
+        ["p99 per call", ms(r.source.p99Ms), ms(r.direct.p99Ms), "", ""],
+        ["answered correctly", n(r.source.correct), n(r.direct.correct), "", ""],
+        [`tool list for ${n(r.options.turns)} turns`, `${n(r.listings)} request(s), ${ms(r.listP50Ms)} p50`, "", "", "1 request (kept list)"],
+      ],
+    ),
+  ].join("\n");
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const smoke = args.includes("--smoke");
@@ -162,6 +181,7 @@ async function main(): Promise<void> {
     if (!smoke) print(costTable((results.longCost = await runCost(LONG_COST)), "4b. A longer conversation, past the 40-message cap"));
   }
   if (only.includes("tool-loop")) print(toolLoopTable((results.toolLoop = await runToolLoop(smoke ? SMOKE.toolLoop : TOOL_LOOP_DEFAULTS))));
+  if (only.includes("mcp")) print(mcpTable((results.mcp = await runMcp(smoke ? SMOKE.mcp : MCP_DEFAULTS))));
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   await (await startRuntime()).stop();
 }

@@ -12,6 +12,7 @@ import { applyOverrides, type MessageOverrides } from "./lib/api/options";
 import { buildRequest } from "./lib/api/request";
 import { runToolCalls, type ToolProvider } from "./lib/tools/tools";
 import { sourceInstructions, sourceProviders } from "./lib/tools/source-providers";
+import { DEFAULT_TOOL_SEARCH_ABOVE, withToolSearch } from "./lib/tools/tool-search";
 import { mcpSourceOf } from "./runtime/mcp-node";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
@@ -37,6 +38,8 @@ interface ConversationDef extends NodeDef {
   tools?: string[];
   /** Ids of MCP server nodes whose tools are offered beside the tool nodes. */
   mcp?: string[];
+  /** More tools than this are offered through tool search (0: never). */
+  toolSearch?: string | number;
 }
 
 type Msg = NodeMessage & Record<string, any>;
@@ -60,6 +63,7 @@ export = function (RED: NodeAPI) {
       maxMessages: editorNumber(def.maxMessages, 40, { whole: true }),
     });
     const maxRounds = editorNumber(def.maxRounds, 10, { whole: true, positive: true }) || 10;
+    const toolSearchAbove = editorNumber(def.toolSearch, DEFAULT_TOOL_SEARCH_ABOVE, { whole: true });
     checkTemplate(RED, node, def.instructions ?? "");
 
     // Every minute, or as often as the idle time when that is shorter (at most once a second).
@@ -97,7 +101,7 @@ export = function (RED: NodeAPI) {
       const nodeTools = tools();
       const providers = [...nodeTools, ...(await sourceProviders(sources, new Set(nodeTools.map((p) => p.toolName)), lifetime.signal))];
       const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey), ...(await sourceInstructions(sources, lifetime.signal))].filter((s) => s.trim()).join("\n\n");
-      const definitions = providers.map((p) => p.definition());
+      const definitions = withToolSearch(providers.map((p) => p.definition()), options.model, toolSearchAbove);
       const facts = await account.modelFacts(options.model);
       const budget = account.guard.startTurn();
       const onText = writingStatus(RED, node);

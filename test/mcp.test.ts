@@ -206,16 +206,39 @@ describe("MCP servers in a conversation", function () {
   it("a stdio server's tool answers, and its crash is an error result", async function () {
     const command = `"${process.execPath}" "${STDIO_SERVER}"`;
     const { out } = await load({ connection: "stdio", haServer: "", command });
-    api.reply({ content: [toolUse("toolu_echo", "Echo", { text: "hello from stdio" }), toolUse("toolu_crash", "Crash", {})] });
+    // One round each: a crash ends every call in flight on that process.
+    api.reply({ content: [toolUse("toolu_echo", "Echo", { text: "hello from stdio" })] });
+    api.reply({ content: [toolUse("toolu_crash", "Crash", {})] });
     api.reply({ content: [{ type: "text", text: "done" }] });
     const done = nextMessage(out);
     helper.getNode("chat").receive({ payload: "go", conversation_id: "c" });
     const msg = await done;
-    const [echo, crash] = toolResults(api.messageRequests[1].body);
+    const [echo] = toolResults(api.messageRequests[1].body);
+    const [crash] = toolResults(api.messageRequests[2].body);
     assert.deepStrictEqual(echo.content, [{ type: "text", text: "hello from stdio" }]);
     assert.strictEqual(crash.is_error, true);
     assert.deepStrictEqual(msg.claude.tool_calls[0].result, { echoed: "hello from stdio" });
     assert.strictEqual(api.messageRequests[0].body.system, undefined, "a stdio server's instructions are added only when asked");
+  });
+
+  it("many tools: above the threshold they are deferred behind tool search, except on Haiku", async function () {
+    for (let i = 0; i < 36; i++) mcp.tools.push({ name: `script_${i}`, description: `Runs script ${i}`, inputSchema: { type: "object", properties: {} } });
+    const { out } = await load();
+    api.reply({ content: [{ type: "text", text: "ok" }] }, { content: [{ type: "text", text: "ok" }] });
+    let done = nextMessage(out);
+    helper.getNode("chat").receive({ payload: "hi", conversation_id: "a", model: "claude-sonnet-4-5" });
+    await done;
+    const tools = api.messageRequests[0].body.tools;
+    assert.strictEqual(tools.length, 41);
+    assert.deepStrictEqual(tools[40], { type: "tool_search_tool_bm25_20251119", name: "tool_search_tool_bm25" });
+    assert.deepStrictEqual(tools.filter((t: any) => !t.defer_loading && t.input_schema).map((t: any) => t.name), ["HassTurnOn", "HassTurnOff", "GetLiveContext"]);
+    done = nextMessage(out);
+    helper.getNode("chat").receive({ payload: "hi", conversation_id: "b" });
+    await done;
+    const haiku = api.messageRequests[1].body;
+    assert.strictEqual(haiku.model, "claude-haiku-4-5");
+    assert.strictEqual(haiku.tools.length, 40);
+    assert.ok(haiku.tools.every((t: any) => t.defer_loading === undefined));
   });
 
   it("the admin endpoint lists the tools without the token", async function () {

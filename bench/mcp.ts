@@ -1,0 +1,112 @@
+// 6. MCP tool calls: the time one call of a Home Assistant MCP tool takes through the node's MCP tool
+// source (allowed-list check, deadline, result conversion, kept session) against the same call made
+// directly with the MCP SDK's client on a kept connection, both against the Home Assistant MCP
+// stand-in on loopback. Also the tool list: how often a run of turns asks the server for it.
+import { Client } from "@modelcontextprotocol/sdk/client/index.js";
+import { StreamableHTTPClientTransport } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
+import { McpToolSource } from "../nodes/lib/mcp/mcp-source";
+import { McpSession } from "../nodes/lib/mcp/session";
+import { HaMcpStandIn } from "../test/standins/ha-mcp-standin";
+import { median, percentile } from "./support/measure";
+
+export interface McpOptions {
+  calls: number;
+  rounds: number;
+  /** Turns that ask the source for its tools, as a conversation does once per turn. */
+  turns: number;
+}
+
+export const MCP_DEFAULTS: McpOptions = { calls: 500, rounds: 3, turns: 1000 };
+
+export interface McpSide {
+  calls: number;
+  p50Ms: number;
+  p99Ms: number;
+  /** Calls whose result reached the caller as the server sent it. */
+  correct: number;
+}
+
+export interface McpResult {
+  options: McpOptions;
+  source: McpSide;
+  direct: McpSide;
+  /** Source median / direct median: the median of each round's ratio. */
+  ratio: number;
+  /** tools/list requests the server answered during `turns` turns. */
+  listings: number;
+  /** Median time of a turn's tool list from the kept list. */
+  listP50Ms: number;
+}
+
+const TOKEN = "bench-token-0123456789";
+const ARGS = { name: "Kitchen Light" };
+
+function side(times: number[], correct: number): McpSide {
+  return { calls: times.length, p50Ms: median(times), p99Ms: percentile(times, 99), correct };
+}
+
+export async function runMcp(options: McpOptions): Promise<McpResult> {
+  const server = new HaMcpStandIn(TOKEN);
+  await server.start();
+  const endpoint = { kind: "http" as const, url: server.url, headers: { Authorization: `Bearer ${TOKEN}` } };
+  const session = new McpSession({ endpoint, timeoutMs: 10_000 });
+  const source = new McpToolSource(session, {
+    label: "bench",
+    allowed: [],
+    addInstructions: false,
+    timeoutSeconds: 10,
+    text: (key) => key,
+    resultTexts: { cut: () => "", empty: "", omitted: () => "" },
+    warn: () => undefined,
+    secrets: [TOKEN],
+  });
+  const client = new Client({ name: "bench-direct", version: "1" });
+  await client.connect(new StreamableHTTPClientTransport(new URL(server.url), { requestInit: { headers: endpoint.headers } }));
+  const signal = new AbortController().signal;
+  const origin = { conversationId: "bench", msg: {} };
+  try {
+    await source.tools(signal);
+    const listingsBefore = server.listings;
+    const listTimes: number[] = [];
+    for (let i = 0; i < options.turns; i++) {
+      const start = process.hrtime.bigint();
+      await source.tools(signal);
+      listTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
+    }
+    const listings = server.listings - listingsBefore + 1;
+
+    const viaSource: number[] = [];
+    const direct: number[] = [];
+    let sourceOk = 0;
+    let directOk = 0;
+    const ratios: number[] = [];
+    // Warm both paths, then alternate rounds so load on the machine hits both alike.
+    for (let i = 0; i < 20; i++) {
+      await source.call({ type: "tool_use", id: `w${i}`, name: "HassTurnOn", input: ARGS } as ToolUseBlock, origin, signal);
+      await client.callTool({ name: "HassTurnOn", arguments: ARGS });
+    }
+    for (let round = 0; round < options.rounds; round++) {
+      const a: number[] = [];
+      const b: number[] = [];
+      for (let i = 0; i < options.calls; i++) {
+        let start = process.hrtime.bigint();
+        const outcome = await source.call({ type: "tool_use", id: `t${round}_${i}`, name: "HassTurnOn", input: ARGS } as ToolUseBlock, origin, signal);
+        a.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (!outcome.block.is_error && JSON.stringify(outcome.block.content).includes("action_done")) sourceOk++;
+        start = process.hrtime.bigint();
+        const result = await client.callTool({ name: "HassTurnOn", arguments: ARGS });
+        b.push(Number(process.hrtime.bigint() - start) / 1e6);
+        if (!result.isError && JSON.stringify(result.content).includes("action_done")) directOk++;
+      }
+      ratios.push(median(a) / median(b));
+      viaSource.push(...a);
+      direct.push(...b);
+    }
+    return { options, source: side(viaSource, sourceOk), direct: side(direct, directOk), ratio: median(ratios), listings, listP50Ms: median(listTimes) };
+  } finally {
+    await client.close();
+    await session.close();
+    await server.stop();
+  }
+}
