@@ -89,15 +89,27 @@ export async function runMcp(options: McpOptions): Promise<McpResult> {
     for (let round = 0; round < options.rounds; round++) {
       const a: number[] = [];
       const b: number[] = [];
-      for (let i = 0; i < options.calls; i++) {
-        let start = process.hrtime.bigint();
-        const outcome = await source.call({ type: "tool_use", id: `t${round}_${i}`, name: "HassTurnOn", input: ARGS } as ToolUseBlock, origin, signal);
+      const viaSourceOnce = async (id: string) => {
+        const start = process.hrtime.bigint();
+        const outcome = await source.call({ type: "tool_use", id, name: "HassTurnOn", input: ARGS } as ToolUseBlock, origin, signal);
         a.push(Number(process.hrtime.bigint() - start) / 1e6);
         if (!outcome.block.is_error && JSON.stringify(outcome.block.content).includes("action_done")) sourceOk++;
-        start = process.hrtime.bigint();
+      };
+      const directOnce = async () => {
+        const start = process.hrtime.bigint();
         const result = await client.callTool({ name: "HassTurnOn", arguments: ARGS });
         b.push(Number(process.hrtime.bigint() - start) / 1e6);
         if (!result.isError && JSON.stringify(result.content).includes("action_done")) directOk++;
+      };
+      // Alternating which goes first, so neither gains from following the other.
+      for (let i = 0; i < options.calls; i++) {
+        if (i % 2) {
+          await viaSourceOnce(`t${round}_${i}`);
+          await directOnce();
+        } else {
+          await directOnce();
+          await viaSourceOnce(`t${round}_${i}`);
+        }
       }
       ratios.push(median(a) / median(b));
       viaSource.push(...a);

@@ -13,13 +13,15 @@ export class StoppedError extends Error {
   }
 }
 
-export function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: number, outer?: AbortSignal): Promise<T> {
-  if (outer?.aborted) return Promise.reject(new StoppedError());
+/** `outer`: the signals that stop the request (the caller's, the session's). */
+export function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: number, ...outer: Array<AbortSignal | undefined>): Promise<T> {
+  const signals = outer.filter((s): s is AbortSignal => !!s);
+  if (signals.some((s) => s.aborted)) return Promise.reject(new StoppedError());
   const controller = new AbortController();
   return new Promise<T>((resolve, reject) => {
     const finish = (settle: () => void) => {
       clearTimeout(timer);
-      outer?.removeEventListener("abort", onAbort);
+      for (const s of signals) s.removeEventListener("abort", onAbort);
       settle();
     };
     const onAbort = () => {
@@ -30,7 +32,7 @@ export function withDeadline<T>(run: (signal: AbortSignal) => Promise<T>, ms: nu
       controller.abort();
       finish(() => reject(new DeadlineError(ms)));
     }, ms);
-    outer?.addEventListener("abort", onAbort, { once: true });
+    for (const s of signals) s.addEventListener("abort", onAbort, { once: true });
     run(controller.signal).then(
       (value) => finish(() => resolve(value)),
       (err) => finish(() => reject(err)),

@@ -84,7 +84,7 @@ export class McpSession {
   async call(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
     const { client } = await race(this.connect(), signal);
     try {
-      return (await withDeadline((s) => client.callTool({ name, arguments: args }, undefined, { signal: s, timeout: this.options.timeoutMs + 1000 }), this.options.timeoutMs, anySignal(signal, this.lifetime.signal))) as CallToolResult;
+      return (await withDeadline((s) => client.callTool({ name, arguments: args }, undefined, { signal: s, timeout: this.options.timeoutMs + 1000 }), this.options.timeoutMs, signal, this.lifetime.signal)) as CallToolResult;
     } catch (err) {
       // A timeout or an answer from the server leaves the session usable; a broken connection does not.
       if (!(err instanceof DeadlineError) && !(err instanceof StoppedError) && !isProtocolAnswer(err)) this.drop(client);
@@ -220,8 +220,4 @@ function race<T>(promise: Promise<T>, signal?: AbortSignal): Promise<T> {
     signal.addEventListener("abort", onAbort, { once: true });
     promise.then(resolve, reject).finally(() => signal.removeEventListener("abort", onAbort));
   });
-}
-
-function anySignal(a: AbortSignal | undefined, b: AbortSignal): AbortSignal {
-  return a ? AbortSignal.any([a, b]) : b;
 }
