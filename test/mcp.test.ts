@@ -2,7 +2,9 @@
 // (stand-in, mounted on the Home Assistant stand-in at /api/mcp) reached through a real server
 // config node of node-red-contrib-home-assistant-websocket, other servers by URL, and a stdio one.
 import assert from "assert";
+import fs from "fs";
 import http from "http";
+import os from "os";
 import type { AddressInfo } from "net";
 import path from "path";
 import { AnthropicStandIn, toolResults } from "./standins/anthropic-standin";
@@ -36,6 +38,15 @@ async function until(check: () => boolean, what: string, ms = 5000): Promise<voi
   while (!check()) {
     if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
     await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+function alive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch {
+    return false;
   }
 }
 
@@ -152,7 +163,9 @@ describe("MCP servers in a conversation", function () {
     assert.deepStrictEqual(mcp.calls, []);
     const warned = warnings(mcpNode);
     assert.ok(warned.some((w) => /refused the token/.test(w)), `warnings: ${warned}`);
-    for (const text of [...warned, JSON.stringify(msg), JSON.stringify(api.messageRequests.map((r) => r.body))]) assert.ok(!text.includes(home.token));
+    const logged = helper.log().getCalls().map((c: any) => JSON.stringify(c.args));
+    assert.ok(logged.some((line: string) => /refused the token/.test(line)), "the warning reached the log");
+    for (const text of [...warned, ...logged, JSON.stringify(msg), JSON.stringify(api.messageRequests.map((r) => r.body))]) assert.ok(!text.includes(home.token));
   });
 
   it("a server that is down: the turn goes on with the other tools, and the node warns", async function () {
@@ -203,8 +216,10 @@ describe("MCP servers in a conversation", function () {
     assert.strictEqual(api.messageRequests.length, 1, "Claude was not asked again after the stop");
   });
 
-  it("a stdio server's tool answers, and its crash is an error result", async function () {
-    const command = `"${process.execPath}" "${STDIO_SERVER}"`;
+  it("a stdio server's tool answers, its crash is an error result, and stopping the flows ends its process", async function () {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "mcp-starts-"));
+    const starts = path.join(dir, "starts");
+    const command = `"${process.execPath}" "${STDIO_SERVER}" --starts "${starts}"`;
     const { out } = await load({ connection: "stdio", haServer: "", command });
     // One round each: a crash ends every call in flight on that process.
     api.reply({ content: [toolUse("toolu_echo", "Echo", { text: "hello from stdio" })] });
@@ -219,6 +234,12 @@ describe("MCP servers in a conversation", function () {
     assert.strictEqual(crash.is_error, true);
     assert.deepStrictEqual(msg.claude.tool_calls[0].result, { echoed: "hello from stdio" });
     assert.strictEqual(api.messageRequests[0].body.system, undefined, "a stdio server's instructions are added only when asked");
+    // Started once (nothing called it after the crash); after the flows stop, no process is left.
+    const pids = fs.readFileSync(starts, "utf8").trim().split("\n").map(Number);
+    assert.strictEqual(pids.length, 1);
+    await helper.unload();
+    for (const pid of pids) await until(() => !alive(pid), `process ${pid} to end`);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 
   it("many tools: above the threshold they are deferred behind tool search, except on Haiku", async function () {

@@ -9,7 +9,9 @@ import { CallToolRequestSchema, ListToolsRequestSchema, type Tool } from "@model
 
 const PNG_1X1 = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mP8z8BQDwAEhQGAhKmMIQAAAABJRU5ErkJggg==";
 
-if (process.env.MCP_STARTS_FILE) appendFileSync(process.env.MCP_STARTS_FILE, `${process.pid}\n`);
+// The file comes from the environment or, for a command line typed in a node, from `--starts <file>`.
+const startsFile = process.env.MCP_STARTS_FILE ?? process.argv[process.argv.indexOf("--starts") + 1];
+if (process.argv.includes("--starts") || process.env.MCP_STARTS_FILE) appendFileSync(startsFile!, `${process.pid}\n`);
 
 const tools: Tool[] = [
   { name: "Echo", description: "Answers with its text.", inputSchema: { type: "object", properties: { text: { type: "string" } }, required: ["text"] } },
