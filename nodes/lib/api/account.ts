@@ -135,6 +135,8 @@ export class Account {
     try {
       const message = await stream.finalMessage();
       this.guard.record(message.usage, hooks.turn);
+      // Every whole answer ends with a message_delta naming why it stopped; without it the answer was cut off.
+      if (!message.stop_reason) throw new ClaudeNodeError("errors.no-stop-reason", {}, "incomplete_response");
       return message;
     } catch (err) {
       // A failed stream may still have been billed for what it read and wrote.
