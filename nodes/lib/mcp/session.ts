@@ -51,6 +51,7 @@ export class McpSession {
   private toolList?: McpTool[];
   private listing?: Promise<McpTool[]>;
   private promptText?: string;
+  private serverInstructions?: string;
   private exits: number[] = [];
   private gaveUp?: GaveUpError;
   private readonly lifetime = new AbortController();
@@ -63,9 +64,9 @@ export class McpSession {
     return this.lifetime.signal.aborted;
   }
 
-  /** The server's instructions and the chosen prompt's text, as known from the last connection. */
+  /** The server's instructions and the chosen prompt's text, as of the last tool list. */
   instructions(): string | undefined {
-    const parts = [this.live?.client.getInstructions(), this.promptText].filter((p): p is string => !!p && !!p.trim());
+    const parts = [this.serverInstructions, this.promptText].filter((p): p is string => !!p && !!p.trim());
     return parts.length ? parts.join("\n\n") : undefined;
   }
 
@@ -112,7 +113,12 @@ export class McpSession {
         tools.push(...page.tools);
         cursor = page.nextCursor;
       } while (cursor);
-      if (!this.closed) this.toolList = tools;
+      // The prompt goes with the list: Home Assistant's names the exposed entities, which change with it.
+      const prompt = await this.readPrompt(client);
+      if (!this.closed) {
+        this.toolList = tools;
+        this.promptText = prompt;
+      }
       return tools;
     } catch (err) {
       if (!isProtocolAnswer(err)) this.drop(client);
@@ -157,7 +163,6 @@ export class McpSession {
     this.connections++;
     try {
       await withDeadline((signal) => client.connect(transport, { signal, timeout: this.options.timeoutMs + 1000 }), this.options.timeoutMs, this.lifetime.signal);
-      this.promptText = await this.readPrompt(client);
     } catch (err) {
       await client.close().catch(() => undefined);
       throw err;
@@ -166,6 +171,7 @@ export class McpSession {
       await client.close().catch(() => undefined);
       throw new StoppedError();
     }
+    this.serverInstructions = client.getInstructions();
     // Set after connecting, so the SDK's own handler (which the Client chains) is kept.
     const sdkOnClose = transport.onclose;
     transport.onclose = () => {

@@ -135,6 +135,11 @@ describe("MCP tool source", function () {
     it("adds the server's prompt to the instructions when asked", async () => {
       const withPrompt = rig(http$(ha.url), { prompt: "Assist", addInstructions: true });
       assert.strictEqual(await withPrompt.source.instructions(signal()), ASSIST_PROMPT);
+      // Exposing another entity changes Home Assistant's prompt: a refresh (a deploy) reads it again.
+      ha.prompt = ASSIST_PROMPT + "\n- names: Garden Pump\n  domain: switch";
+      assert.strictEqual(await withPrompt.source.instructions(signal()), ASSIST_PROMPT, "kept between deploys");
+      withPrompt.session.refresh();
+      assert.match((await withPrompt.source.instructions(signal()))!, /Garden Pump/);
       const without = rig(http$(ha.url), { prompt: "Assist", addInstructions: false });
       assert.strictEqual(await without.source.instructions(signal()), undefined);
     });
