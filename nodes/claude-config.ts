@@ -3,10 +3,11 @@
 import type { NodeAPI, NodeDef } from "node-red";
 import { Account } from "./lib/api/account";
 import { editorNumber } from "./lib/api/editor-values";
-import { OptionsError, optionsFromConfig } from "./lib/api/options";
+import { ACCOUNT_DEFAULTS } from "./lib/defaults";
+import { optionsFromConfig } from "./lib/api/options";
 import type { ClaudeConfigNode } from "./runtime/account-node";
 import { registerAdminRoutes } from "./runtime/admin-routes";
-import { t } from "./runtime/messages";
+import { translate } from "./runtime/messages";
 
 interface ClaudeConfigDef extends NodeDef {
   baseUrl?: string;
@@ -36,14 +37,14 @@ export = function (RED: NodeAPI) {
       this.account = new Account({
         apiKey: this.credentials?.apiKey || undefined,
         baseUrl: String(def.baseUrl ?? "").trim() || undefined,
-        timeoutSeconds: editorNumber(def.timeout, 600, { positive: true }),
-        maxRetries: editorNumber(def.retries, 2, WHOLE),
-        maxConcurrent: editorNumber(def.maxConcurrent, 0, WHOLE),
+        timeoutSeconds: editorNumber(def.timeout, ACCOUNT_DEFAULTS.timeout, { positive: true }),
+        maxRetries: editorNumber(def.retries, ACCOUNT_DEFAULTS.retries, WHOLE),
+        maxConcurrent: editorNumber(def.maxConcurrent, ACCOUNT_DEFAULTS.maxConcurrent, WHOLE),
         options: optionsFromConfig(def),
         limits: {
-          maxToolRounds: editorNumber(def.maxToolRounds, 0, WHOLE),
-          maxTurnTokens: editorNumber(def.maxTurnTokens, 0, WHOLE),
-          maxDailyTokens: editorNumber(def.maxDailyTokens, 0, WHOLE),
+          maxToolRounds: editorNumber(def.maxToolRounds, ACCOUNT_DEFAULTS.maxToolRounds, WHOLE),
+          maxTurnTokens: editorNumber(def.maxTurnTokens, ACCOUNT_DEFAULTS.maxTurnTokens, WHOLE),
+          maxDailyTokens: editorNumber(def.maxDailyTokens, ACCOUNT_DEFAULTS.maxDailyTokens, WHOLE),
         },
       });
       const guard = this.account.guard;
@@ -54,7 +55,7 @@ export = function (RED: NodeAPI) {
         guard.onChange = (usage) => global.set(key, usage, () => undefined);
       });
     } catch (err) {
-      this.problem = err instanceof OptionsError ? t(RED, err.key, err.params) : String(err);
+      this.problem = translate(RED, err).text;
       this.error(this.problem);
     }
     this.on("close", (done: () => void) => {

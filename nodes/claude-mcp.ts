@@ -6,10 +6,11 @@ import { editorNumber } from "./lib/api/editor-values";
 import { describeError } from "./lib/errors";
 import { McpToolSource } from "./lib/mcp/mcp-source";
 import { McpSession } from "./lib/mcp/session";
-import { DEFAULT_MCP_TIMEOUT_S } from "./lib/mcp/defaults";
+import { MCP_DEFAULTS } from "./lib/defaults";
 import { connectionOf, resolveServer, type ClaudeMcpNode, type McpSettings } from "./runtime/mcp-node";
 import { registerMcpRoutes } from "./runtime/mcp-routes";
 import { t } from "./runtime/messages";
+import { toolSources } from "./runtime/tool-sources";
 
 interface McpDef extends NodeDef, McpSettings {
   tools?: string[] | string;
@@ -24,7 +25,7 @@ export = function (RED: NodeAPI) {
     RED.nodes.createNode(this, def);
     const node = this;
     const label = def.name || (connectionOf(def) === "ha" ? "Home Assistant" : def.url || def.command || node.id);
-    const timeoutSeconds = editorNumber(def.timeout, DEFAULT_MCP_TIMEOUT_S, { positive: true }) || DEFAULT_MCP_TIMEOUT_S;
+    const timeoutSeconds = editorNumber(def.timeout, MCP_DEFAULTS.timeout, { positive: true });
     // Tool names are kept as the server spells them: editorList would make them lower case.
     const allowed = (Array.isArray(def.tools) ? def.tools : String(def.tools ?? "").split(/[\n,]/)).map((n) => String(n).trim()).filter(Boolean);
     const addInstructions = def.addInstructions === undefined || def.addInstructions === "" ? connectionOf(def) === "ha" : def.addInstructions === true || def.addInstructions === "true";
@@ -53,12 +54,16 @@ export = function (RED: NodeAPI) {
       node.error(node.problem);
     }
 
+    // Conversations find the server through the registry of tool sources, by this node's id.
+    const unregister = node.source ? toolSources.add({ id: node.id, kind: "claude-mcp", source: node.source }) : () => undefined;
+
     // Every deploy fetches the list again (the server may have changed while the node kept running).
     const refresh = () => node.session?.refresh();
     RED.events.on("flows:started", refresh);
 
     node.on("close", (done: () => void) => {
       RED.events.removeListener("flows:started", refresh);
+      unregister();
       const session = node.session;
       node.session = undefined;
       node.source = undefined;

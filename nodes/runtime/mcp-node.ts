@@ -1,7 +1,7 @@
 // How the MCP server config node and its admin route turn dialog settings into a session, and how
 // other nodes reach a deployed one.
 import type { Node, NodeAPI } from "node-red";
-import { ClaudeNodeError } from "../lib/errors";
+import { ClaudeError } from "../lib/errors";
 import { haEndpoint, HA_PROMPT, httpEndpoint, parseHeaders, stdioEndpoint, type HaServerSettings } from "../lib/mcp/endpoint";
 import type { McpToolSource } from "../lib/mcp/mcp-source";
 import type { McpEndpoint, McpSession } from "../lib/mcp/session";
@@ -44,7 +44,7 @@ export function connectionOf(settings: McpSettings): McpConnection {
 function haServer(RED: NodeAPI, id: string | undefined): HaServerSettings {
   let def: Record<string, unknown> | undefined;
   if (id) RED.nodes.eachNode((n: any) => void (n.id === id && n.type === "server" && (def = n)));
-  if (!def) throw new ClaudeNodeError("errors.mcp-no-ha-server", {}, "invalid_config");
+  if (!def) throw new ClaudeError("errors.mcp-no-ha-server", {}, "invalid_config");
   const credentials = (RED.nodes.getCredentials(id!) ?? {}) as { host?: string; access_token?: string };
   return { host: credentials.host, access_token: credentials.access_token, addon: def.addon === true };
 }
@@ -59,12 +59,4 @@ export function resolveServer(RED: NodeAPI, settings: McpSettings, credentials: 
   const headers = parseHeaders(credentials.headers);
   const token = credentials.token?.trim() || undefined;
   return { endpoint: httpEndpoint(settings.url ?? "", token, headers), secrets: [...(token ? [token] : []), ...Object.values(headers)] };
-}
-
-/** The tool source of a deployed MCP server node, or an error that names what to fix. */
-export function mcpSourceOf(RED: NodeAPI, id: string): McpToolSource {
-  const node = RED.nodes.getNode(id) as ClaudeMcpNode | null;
-  if (!node || node.type !== "claude-mcp") throw new ClaudeNodeError("errors.mcp-not-found", { id }, "invalid_config");
-  if (!node.source) throw new ClaudeNodeError("errors.mcp-bad-config", { name: node.name || id, detail: node.problem ?? "" }, "invalid_config");
-  return node.source;
 }

@@ -1,6 +1,6 @@
 // Where an MCP server is, from what the dialog holds: a URL with a token and other headers, a
 // command line for a stdio server, or a Home Assistant server config node's host and token.
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 import type { McpEndpoint } from "./session";
 
 /** Where Home Assistant serves its MCP server (integration `mcp_server`), below its base URL. */
@@ -20,10 +20,10 @@ export interface HaServerSettings {
 export function haEndpoint(server: HaServerSettings, env: NodeJS.ProcessEnv = process.env): { url: string; token: string } {
   const host = String(server.host ?? "").trim();
   if (server.addon || SUPERVISOR_HOSTS.includes(host)) {
-    if (!env.SUPERVISOR_TOKEN) throw new ClaudeNodeError("errors.mcp-no-supervisor-token", {}, "invalid_config");
+    if (!env.SUPERVISOR_TOKEN) throw new ClaudeError("errors.mcp-no-supervisor-token", {}, "invalid_config");
     return { url: SUPERVISOR_URL + HA_MCP_PATH, token: env.SUPERVISOR_TOKEN };
   }
-  if (!host || !server.access_token) throw new ClaudeNodeError("errors.mcp-ha-incomplete", {}, "invalid_config");
+  if (!host || !server.access_token) throw new ClaudeError("errors.mcp-ha-incomplete", {}, "invalid_config");
   return { url: host.replace(/\/+$/, "") + HA_MCP_PATH, token: server.access_token };
 }
 
@@ -32,9 +32,9 @@ export function httpEndpoint(url: string, token: string | undefined, headers: Re
   try {
     parsed = new URL(url.trim());
   } catch {
-    throw new ClaudeNodeError("errors.mcp-bad-url", { url }, "invalid_config");
+    throw new ClaudeError("errors.mcp-bad-url", { url }, "invalid_config");
   }
-  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new ClaudeNodeError("errors.mcp-bad-url", { url }, "invalid_config");
+  if (parsed.protocol !== "http:" && parsed.protocol !== "https:") throw new ClaudeError("errors.mcp-bad-url", { url }, "invalid_config");
   return { kind: "http", url: parsed.href, headers: { ...headers, ...(token ? { Authorization: `Bearer ${token}` } : {}) } };
 }
 
@@ -45,7 +45,7 @@ export function parseHeaders(text: string | undefined): Record<string, string> {
     if (!line.trim()) continue;
     const colon = line.indexOf(":");
     const name = colon > 0 ? line.slice(0, colon).trim() : "";
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ClaudeNodeError("errors.mcp-bad-header", { line: name || line.trim().slice(0, 20) }, "invalid_config");
+    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ClaudeError("errors.mcp-bad-header", { line: name || line.trim().slice(0, 20) }, "invalid_config");
     headers[name] = line.slice(colon + 1).trim();
   }
   return headers;
@@ -56,7 +56,7 @@ export function stdioEndpoint(commandLine: string, cwd?: string): McpEndpoint {
   const words: string[] = [];
   const pattern = /"((?:[^"\\]|\\.)*)"|'([^']*)'|(\S+)/g;
   for (const m of String(commandLine ?? "").matchAll(pattern)) words.push(m[1] !== undefined ? m[1].replace(/\\(.)/g, "$1") : (m[2] ?? m[3]));
-  if (!words.length) throw new ClaudeNodeError("errors.mcp-no-command", {}, "invalid_config");
+  if (!words.length) throw new ClaudeError("errors.mcp-no-command", {}, "invalid_config");
   const [command, ...args] = words;
   return { kind: "stdio", command, args, ...(cwd ? { cwd } : {}) };
 }

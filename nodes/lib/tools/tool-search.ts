@@ -2,9 +2,10 @@
 // request and make Claude choose worse. Above a threshold the tools are sent with deferred loading
 // and Anthropic's tool search finds the ones a request needs, as Home Assistant's own integration does.
 import type { Tool, ToolUnion } from "@anthropic-ai/sdk/resources/messages";
+import { CONVERSATION_DEFAULTS } from "../defaults";
 
-/** Tools a conversation may have before tool search takes over (Home Assistant: "useful above 30–50"). */
-export const DEFAULT_TOOL_SEARCH_ABOVE = 30;
+/** Tools a conversation may have before tool search takes over. */
+export const DEFAULT_TOOL_SEARCH_ABOVE = CONVERSATION_DEFAULTS.toolSearch;
 /** Tools used in nearly every home request stay loaded, so simple requests need no search. */
 export const ALWAYS_LOADED = ["HassTurnOn", "HassTurnOff", "GetLiveContext"];
 

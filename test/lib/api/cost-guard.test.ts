@@ -1,14 +1,14 @@
 // The cost guard's accounting: limits on tool rounds per turn and tokens per turn and per day.
 import assert from "assert";
 import { CostGuard } from "../../../nodes/lib/api/cost-guard";
-import { ClaudeNodeError } from "../../../nodes/lib/errors";
+import { ClaudeError } from "../../../nodes/lib/errors";
 import { totalTokens } from "../../../nodes/lib/conversation/turn";
 
-function limitError(fn: () => void): ClaudeNodeError {
+function limitError(fn: () => void): ClaudeError {
   try {
     fn();
   } catch (err) {
-    assert.ok(err instanceof ClaudeNodeError);
+    assert.ok(err instanceof ClaudeError);
     assert.strictEqual(err.type, "cost_limit");
     return err;
   }

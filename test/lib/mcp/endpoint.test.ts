@@ -1,8 +1,6 @@
 import assert from "assert";
 import { haEndpoint, httpEndpoint, parseHeaders, stdioEndpoint } from "../../../nodes/lib/mcp/endpoint";
 import { apiToolName, offeredTools } from "../../../nodes/lib/mcp/convert";
-import { sourceProviders, uniqueName } from "../../../nodes/lib/tools/source-providers";
-import type { ToolSource } from "../../../nodes/lib/tools/tool-source";
 
 const keyOf = (fn: () => unknown) => {
   try {
@@ -50,25 +48,5 @@ describe("MCP endpoints and names", () => {
     assert.deepStrictEqual(offered.map((o) => [o.definition.name, o.serverName]), [["a_b", "a.b"], ["a_b_2", "a/b"], ["Ok", "Ok"]]);
     assert.deepStrictEqual(offered[2].definition.input_schema, { type: "object", properties: { x: { type: "string" }, y: { type: "number" } } });
     assert.deepStrictEqual(skipped.map((s) => s.name), ["Bad"]);
-  });
-
-  it("makes names unique across sources and sends each call to its source under the source's name", async () => {
-    assert.strictEqual(uniqueName("t", new Set(["t", "t_2"])), "t_3");
-    assert.strictEqual(uniqueName("x".repeat(64), new Set(["x".repeat(64)])).length, 64);
-    const seen: string[] = [];
-    const source: ToolSource = {
-      label: "s",
-      tools: async () => [{ name: "lookup", input_schema: { type: "object" } }],
-      call: async (call) => {
-        seen.push(call.name);
-        return { block: { type: "tool_result", tool_use_id: call.id, content: "ok" }, record: { id: call.id, name: call.name, input: call.input, result: "ok", is_error: false } };
-      },
-    };
-    const providers = await sourceProviders([source, source], new Set(["lookup"]), new AbortController().signal);
-    assert.deepStrictEqual(providers.map((p) => p.toolName), ["lookup_2", "lookup_3"]);
-    assert.strictEqual(providers[1].definition().name, "lookup_3");
-    const outcome = await providers[1].invoke({ type: "tool_use", id: "t1", name: "lookup_3", input: {} } as any, { conversationId: "c", msg: {} });
-    assert.deepStrictEqual(seen, ["lookup"]);
-    assert.strictEqual(outcome.record.name, "lookup_3", "the record uses the name Claude called");
   });
 });
