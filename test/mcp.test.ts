@@ -11,7 +11,7 @@ import { AnthropicStandIn, toolResults } from "./standins/anthropic-standin";
 import { ASSIST_PROMPT, HaMcpStandIn } from "./standins/ha-mcp-standin";
 import { HomeAssistantStandIn } from "./standins/home-assistant-standin";
 import { homeAssistantNodes, serverConfigNode, serverCredentials, useHomeAssistantUserDir, waitForHomeAssistant } from "./support/home-assistant-nodes";
-import { ALL_NODES, KEY, account, claudeMcp, helper, nextMessage, useStandIn } from "./support/nodes";
+import { ALL_NODES, KEY, account, claudeMcp, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
 
 type FlowNode = Record<string, any>;
 const SERVER = "ha-server";
@@ -128,6 +128,19 @@ describe("MCP servers in a conversation", function () {
     await done;
     assert.strictEqual(mcp.listings, 2);
     assert.ok(api.messageRequests[2].body.tools.some((t: any) => t.name === "HassCancelAllTimers"));
+  });
+
+  it("MCP calls count towards the tool-round limit like flow tools", async function () {
+    await load();
+    const chat = helper.getNode("chat");
+    let round = 0;
+    api.fallback = () => ({ content: [toolUse(`toolu_${++round}`, "GetLiveContext", {})] });
+    const failed = nextError(chat);
+    chat.receive({ payload: "Loop", conversation_id: "loop" });
+    const { text, msg } = await failed;
+    assert.match(text, /still calling tools after 5 rounds/);
+    assert.strictEqual(msg.error.type, "max_rounds");
+    assert.strictEqual(mcp.calls.length, 5, "five rounds reached the server, the sixth was stopped");
   });
 
   it("refuses a tool outside the allowed list before it reaches the server", async function () {

@@ -7,6 +7,9 @@ import type { AddressInfo } from "net";
 import type { ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import { McpSession, type McpEndpoint } from "../../../nodes/lib/mcp/session";
 import { McpToolSource } from "../../../nodes/lib/mcp/mcp-source";
+import { Server } from "@modelcontextprotocol/sdk/server/index.js";
+import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
+import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { ASSIST_PROMPT, HaMcpStandIn } from "../../standins/ha-mcp-standin";
 
 const TOKEN = "ha-token-0123456789abcdef";
@@ -222,6 +225,46 @@ describe("MCP tool source", function () {
       const live = await source.call(use("GetLiveContext", {}), origin, signal());
       assert.strictEqual(live.block.content, JSON.stringify({ lights: { kitchen: "on" } }));
       assert.deepStrictEqual(live.record.result, { lights: { kitchen: "on" } });
+    });
+  });
+
+  describe("over SSE (servers from before Streamable HTTP)", () => {
+    let legacy: http.Server;
+    let authorizations: string[];
+    beforeEach(async () => {
+      authorizations = [];
+      const transports = new Map<string, SSEServerTransport>();
+      legacy = http.createServer(async (req, res) => {
+        const url = new URL(req.url ?? "/", "http://127.0.0.1");
+        authorizations.push(`${req.method} ${req.headers.authorization}`);
+        if (req.headers.authorization !== `Bearer ${TOKEN}`) return void res.writeHead(401).end();
+        if (url.pathname === "/sse" && req.method === "GET") {
+          const transport = new SSEServerTransport("/messages", res);
+          transports.set(transport.sessionId, transport);
+          const server = new Server({ name: "legacy", version: "1" }, { capabilities: { tools: {} } });
+          server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: [{ name: "Ping", inputSchema: { type: "object" } }] }));
+          server.setRequestHandler(CallToolRequestSchema, () => ({ content: [{ type: "text", text: "pong" }] }));
+          res.on("close", () => void server.close());
+          return void server.connect(transport);
+        }
+        if (url.pathname === "/messages" && req.method === "POST") return void transports.get(url.searchParams.get("sessionId") ?? "")?.handlePostMessage(req, res);
+        // What an SSE-only server answers to Streamable HTTP's POST.
+        res.writeHead(405).end();
+      });
+      await new Promise<void>((resolve) => legacy.listen(0, "127.0.0.1", resolve));
+    });
+    afterEach(async () => {
+      legacy.closeAllConnections();
+      await new Promise<void>((resolve) => legacy.close(() => resolve()));
+    });
+
+    it("falls back to SSE when the server refuses Streamable HTTP, with the token on every request", async () => {
+      const { source } = rig(http$(`http://127.0.0.1:${(legacy.address() as AddressInfo).port}/sse`));
+      assert.deepStrictEqual((await source.tools(signal())).map((t) => t.name), ["Ping"]);
+      const outcome = await source.call(use("Ping", {}), origin, signal());
+      assert.deepStrictEqual(outcome.block.content, [{ type: "text", text: "pong" }]);
+      assert.ok(authorizations.some((a) => a.startsWith("GET ")), "the SSE stream was opened");
+      assert.ok(authorizations.every((a) => a.endsWith(`Bearer ${TOKEN}`)), authorizations.join(", "));
     });
   });
 
