@@ -8,16 +8,21 @@ import type { ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import { McpToolSource } from "../nodes/lib/mcp/mcp-source";
 import { McpSession } from "../nodes/lib/mcp/session";
 import { HaMcpStandIn } from "../test/standins/ha-mcp-standin";
+import { AnthropicStandIn } from "../test/standins/anthropic-standin";
+import { Conversations, conversationFlow } from "./support/flows";
 import { median, percentile } from "./support/measure";
+import { startRuntime } from "./support/node-red";
 
 export interface McpOptions {
   calls: number;
   rounds: number;
   /** Turns that ask the source for its tools, as a conversation does once per turn. */
   turns: number;
+  /** Turns through a conversation node per round, with and without an MCP server's tools. */
+  flowTurns: number;
 }
 
-export const MCP_DEFAULTS: McpOptions = { calls: 500, rounds: 3, turns: 1000 };
+export const MCP_DEFAULTS: McpOptions = { calls: 500, rounds: 3, turns: 1000, flowTurns: 300 };
 
 export interface McpSide {
   calls: number;
@@ -37,6 +42,12 @@ export interface McpResult {
   listings: number;
   /** Median time of a turn's tool list from the kept list. */
   listP50Ms: number;
+  /** Turns per second through a conversation node with the MCP server's tools and without (median of rounds). */
+  turnsPerSecond: { withMcp: number; without: number };
+  /** tools/list requests during all turns with MCP tools (one deploy). */
+  flowListings: number;
+  /** Turns whose request offered the server's tools. */
+  offered: number;
 }
 
 const TOKEN = "bench-token-0123456789";
@@ -115,10 +126,53 @@ export async function runMcp(options: McpOptions): Promise<McpResult> {
       viaSource.push(...a);
       direct.push(...b);
     }
-    return { options, source: side(viaSource, sourceOk), direct: side(direct, directOk), ratio: median(ratios), listings, listP50Ms: median(listTimes) };
+    const flow = await turnsThroughNodeRed(options, server);
+    return { options, source: side(viaSource, sourceOk), direct: side(direct, directOk), ratio: median(ratios), listings, listP50Ms: median(listTimes), ...flow };
   } finally {
     await client.close();
     await session.close();
     await server.stop();
+  }
+}
+
+/** Turns of a real conversation node with the server's tools offered, against the same without. */
+async function turnsThroughNodeRed(options: McpOptions, server: HaMcpStandIn): Promise<Pick<McpResult, "turnsPerSecond" | "flowListings" | "offered">> {
+  const runtime = await startRuntime();
+  const api = await new AnthropicStandIn().start();
+  let offered = 0;
+  api.fallback = (req) => {
+    if (req.body?.tools?.some((t: { name: string }) => t.name === "HassTurnOn")) offered++;
+    return { content: [{ type: "text", text: "ok" }] };
+  };
+  const mcpNode = { id: "mcp", type: "claude-mcp", name: "bench", connection: "http", url: server.url, tools: [], credentials: { token: TOKEN } };
+  const flows = (withMcp: boolean) => [
+    ...conversationFlow(api.url, { conversation: { toolMode: "none", mcp: withMcp ? ["mcp"] : [] } }),
+    ...(withMcp ? [mcpNode] : []),
+  ];
+  const rate = async (withMcp: boolean, round: number) => {
+    await runtime.deploy(flows(withMcp));
+    const conversations = new Conversations(runtime);
+    await conversations.say(`warm-${round}-${withMcp}`, "hello");
+    const start = process.hrtime.bigint();
+    for (let i = 0; i < options.flowTurns; i++) await conversations.say(`r${round}-${withMcp}-${i}`, "hello");
+    return options.flowTurns / (Number(process.hrtime.bigint() - start) / 1e9);
+  };
+  try {
+    const withMcp: number[] = [];
+    const without: number[] = [];
+    let flowListings = 0;
+    for (let round = 0; round < options.rounds; round++) {
+      // Alternating which goes first, as for the calls.
+      if (round % 2) without.push(await rate(false, round));
+      const before = server.listings;
+      offered = 0;
+      withMcp.push(await rate(true, round));
+      flowListings = server.listings - before;
+      if (!(round % 2)) without.push(await rate(false, round));
+    }
+    return { turnsPerSecond: { withMcp: median(withMcp), without: median(without) }, flowListings, offered };
+  } finally {
+    await runtime.deploy([]);
+    await api.stop();
   }
 }

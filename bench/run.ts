@@ -17,7 +17,7 @@ export const SMOKE = {
   concurrency: { conversations: 4, turns: 2, latencyMs: 5, rounds: 1 } as ConcurrencyOptions,
   memory: { conversations: 20, cappedConversations: 2, cappedTurns: 25, parallel: 5, expiryMinutes: 0.01 } as MemoryOptions,
   toolLoop: { turns: 3, rounds: 1 } as ToolLoopOptions,
-  mcp: { calls: 5, rounds: 1, turns: 5 } as McpOptions,
+  mcp: { calls: 5, rounds: 1, turns: 5, flowTurns: 3 } as McpOptions,
   cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, tools: 0, toolCallEvery: 0, minTokens: 50 } as CostOptions,
 };
 
@@ -157,6 +157,8 @@ function mcpTable(r: McpResult): string {
         ["p99 per call", ms(r.source.p99Ms), ms(r.direct.p99Ms), "", ""],
         ["answered correctly", n(r.source.correct), n(r.direct.correct), "", ""],
         [`tool list for ${n(r.options.turns)} turns`, `${n(r.listings)} request(s), ${ms(r.listP50Ms)} p50`, "", "", "1 request (kept list)"],
+        [`turns per second, conversation node (${n(r.options.flowTurns)} turns)`, `${r.turnsPerSecond.withMcp.toFixed(0)} with the server's tools`, `${r.turnsPerSecond.without.toFixed(0)} without`, (r.turnsPerSecond.withMcp / r.turnsPerSecond.without).toFixed(2) + "×", ""],
+        ["tools/list requests for those turns", `${n(r.flowListings)} (one deploy)`, "", "", "1"],
       ],
     ),
   ].join("\n");

@@ -41,6 +41,9 @@ describe("benchmarks (smoke run)", function () {
     assert.strictEqual(r.source.correct, r.options.calls * r.options.rounds);
     assert.strictEqual(r.direct.correct, r.options.calls * r.options.rounds);
     assert.strictEqual(r.listings, 1, "the kept list serves every turn");
+    assert.strictEqual(r.flowListings, 1, "one tools/list for every turn of a deploy");
+    assert.strictEqual(r.offered, r.options.flowTurns + 1, "every turn with the server offered its tools (warm-up included)");
+    assert.ok(r.turnsPerSecond.withMcp > 0 && r.turnsPerSecond.without > 0);
     assert.ok(Number.isFinite(r.ratio) && r.ratio > 0);
   });
 
