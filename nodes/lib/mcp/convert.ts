@@ -5,7 +5,8 @@ import { mcpContent, UnsupportedMCPValueError } from "@anthropic-ai/sdk/helpers/
 import type { CallToolResult, Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import { toolInputSchema } from "../tools/tool-schema";
 import { TOOL_NAME } from "../tools/tools";
-import { MAX_IMAGE_BYTES, resultContent, type ResultTexts, type ToolAnswer } from "../tools/tool-result";
+import { resultContent, type ResultTexts, type ToolAnswer } from "../tools/tool-result";
+import { API_LIMITS } from "../content/attachments";
 
 export interface OfferedTool {
   definition: Tool;
@@ -76,7 +77,7 @@ export function resultAnswer(result: CallToolResult, texts: McpResultTexts): Too
       summary.push(content);
       continue;
     }
-    if (item.type === "image" && Buffer.byteLength(item.data, "base64") > MAX_IMAGE_BYTES) {
+    if (item.type === "image" && Buffer.byteLength(item.data, "base64") > API_LIMITS.imageBytes) {
       blocks.push({ type: "text", text: texts.omitted(item.type) });
       continue;
     }
