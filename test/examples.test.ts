@@ -33,6 +33,80 @@ async function flowsSettled(nr: NodeRedProcess, from: number): Promise<string> {
   }
 }
 
+/** The editor's canvas beside the palette and the sidebar at their default widths, read from Node-RED's own style sheet. */
+function visibleCanvasWidth(screenWidth: number): number {
+  const css = fs.readFileSync(require.resolve("@node-red/editor-client/public/red/style.min.css", { paths: [REPO_ROOT] }), "utf8");
+  const workspace = css.match(/#red-ui-workspace\{[^}]*?left:(\d+)px;[^}]*?right:(\d+)px/);
+  assert.ok(workspace, "the workspace's position in Node-RED's style sheet");
+  const SCROLLBAR = 15;
+  return screenWidth - Number(workspace[1]) - Number(workspace[2]) - SCROLLBAR;
+}
+
+/** A node's width as the editor draws it (100 at least, label + icon in steps of 20); the label at 8 px a character
+ * and 10 more, above what Chromium measures for Node-RED's 14 px font on every label of the examples. */
+function nodeWidth(node: Record<string, any>): number {
+  const catalogLabel = (type: string) => {
+    const file = path.join(REPO_ROOT, "locales", "en-US", `${type}.json`);
+    const texts = fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8"))[type] : undefined;
+    return texts?.defaultLabel ?? texts?.paletteLabel;
+  };
+  const label = String(node.name || catalogLabel(node.type) || (node.type === "catch" ? "catch: all" : node.type));
+  return Math.max(100, 20 * Math.ceil((label.length * 8 + 10 + 50 + 7) / 20));
+}
+
+describe("example flows together", () => {
+  const examples = exampleFiles().map((file) => ({
+    name: path.relative(EXAMPLES, file).replace(/\.json$/, ""),
+    flows: JSON.parse(fs.readFileSync(file, "utf8")) as Array<Record<string, any>>,
+  }));
+  const configNodes = (flows: Array<Record<string, any>>) => flows.filter((n) => n.type !== "tab" && n.x === undefined && n.z === undefined);
+
+  it("share one Claude account node: the same id and the same settings, so importing several asks for the key once", () => {
+    const accounts = examples.map(({ name, flows }) => {
+      const own = flows.filter((n) => n.type === "claude-config");
+      assert.strictEqual(own.length, 1, `${name} has one account`);
+      return own[0];
+    });
+    assert.strictEqual(accounts[0].id !== undefined, true);
+    for (const [i, account] of accounts.entries()) {
+      assert.deepStrictEqual(account, accounts[0], `${examples[i].name}'s account is the shared one`);
+      assert.ok(
+        examples[i].flows.filter((n) => n.type.startsWith("claude-") && n.x !== undefined && n.type !== "claude-tool" && n.type !== "claude-tool-result").every((n) => n.config === account.id),
+        `${examples[i].name}'s Claude nodes use it`,
+      );
+    }
+    assert.strictEqual(accounts[0].id, "basic-chat-account");
+  });
+
+  it("share every other config node they have in common (the Home Assistant server): same id, same settings", () => {
+    const byType = new Map<string, Array<Record<string, any>>>();
+    for (const { flows } of examples) for (const n of configNodes(flows)) byType.set(n.type, [...(byType.get(n.type) ?? []), n]);
+    assert.ok((byType.get("server") ?? []).length >= 2, "two examples use a Home Assistant server");
+    for (const [type, nodes] of byType) for (const n of nodes) assert.deepStrictEqual(n, nodes[0], `${type} ${n.id}`);
+  });
+
+  it("name their tabs after the file: \"Claude: \" and the file's words", () => {
+    for (const { name, flows } of examples) {
+      const tabs = flows.filter((n) => n.type === "tab");
+      assert.strictEqual(tabs.length, 1, name);
+      assert.match(tabs[0].label, /^Claude: \S/, name);
+      assert.strictEqual(tabs[0].label.toLowerCase(), `claude: ${path.basename(name).replace(/-/g, " ")}`, name);
+    }
+  });
+
+  it("fit the canvas of a 1366-pixel-wide screen with the palette and the sidebar open", () => {
+    const width = visibleCanvasWidth(1366);
+    assert.ok(width > 700 && width < 900, `visible canvas ${width}`);
+    for (const { name, flows } of examples) {
+      for (const n of flows.filter((f) => f.x !== undefined)) {
+        const half = nodeWidth(n) / 2;
+        assert.ok(n.x - half >= 0, `${name}: ${n.name || n.type} starts left of the canvas`);
+        assert.ok(n.x + half <= width, `${name}: ${n.name || n.type} ends at ${n.x + half}, beyond the ${width} px visible at 1366 px`);
+      }
+    }
+  });
+});
+
 for (const runtime of RUNTIMES) describe(`example flows on ${runtime.name}`, function () {
   this.timeout(300_000);
   let nr: NodeRedProcess;
