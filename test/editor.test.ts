@@ -46,6 +46,12 @@ async function placeAndEdit(page: Page, type: string, x: number, y: number): Pro
   await openNode(page, (await idsOfType()).find((i) => !before.includes(i))!);
 }
 
+/** The lines a palette node's label is drawn in: Node-RED breaks a word too wide for the node. */
+async function paletteLines(page: Page, type: string): Promise<string[]> {
+  const html = await paletteNode(page, type).locator(".red-ui-palette-label").innerHTML();
+  return html.split(/<br\/?>/i).map((line) => line.replace(/\s+/g, " ").trim());
+}
+
 /** Opens the edit dialog of a node on the canvas with a double click. */
 async function openNode(page: Page, id: string): Promise<void> {
   await page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`).dblclick();
@@ -152,7 +158,8 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     );
     assert.ok(PALETTE.length >= 4);
     assert.deepStrictEqual(new Map(shown as Array<[string, string]>), new Map(PALETTE));
-    assert.strictEqual(new Map(PALETTE).get("claude-conversation"), "chat");
+    assert.strictEqual(new Map(PALETTE).get("claude-conversation"), "Claude chat");
+    for (const [type, label] of PALETTE) assert.strictEqual((await paletteLines(page, type)).join(" "), label, `${type}: no word broken`);
     for (const [type] of PALETTE) {
       const icon = await paletteNode(page, type).locator(".red-ui-palette-icon").evaluate((el) => getComputedStyle(el).backgroundImage);
       assert.match(icon, new RegExp(`${type}\\.svg`), `${type} has its own icon`);
@@ -202,6 +209,10 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
 
   it("edits a conversation: every field labelled from the catalog, with a tooltip", async () => {
     await placeAndEdit(page, "claude-conversation", 300, 200);
+    // One name: the palette's, on the canvas of an unnamed node, and in the dialog's title.
+    const placed = await page.evaluate(() => (window as any).RED.editor.getEditStack().at(-1).id as string);
+    assert.strictEqual(await page.locator(`g.red-ui-flow-node-group[id="${placed}"] text`).first().textContent(), "Claude chat");
+    assert.strictEqual((await page.locator(".red-ui-tray-titlebar").last().textContent())?.trim(), "Edit Claude chat node");
     assert.strictEqual(await page.locator('label[for="node-input-conversationId"]').textContent().then((t) => t?.trim()), "Conversation");
     // The tool picker lists the tool node on this flow, which Claude may use by default.
     assert.deepStrictEqual(await page.locator("#node-input-tool-list span").first().textContent(), "get_weather");
@@ -409,6 +420,8 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     const help = page.locator(".red-ui-help:visible").filter({ hasText: "conversation_id" }).last();
     await help.waitFor();
     const text = (await help.textContent())!;
+    assert.strictEqual(await page.locator(".red-ui-help-title:visible").last().textContent(), "Claude chat");
+    assert.match(text, /^\s*Claude chat: a conversation with Claude/);
     for (const words of ["Inputs", "Outputs", "Details", "References", "conversation_id", "reset", "max_tokens"]) assert.ok(text.includes(words), words);
     assert.match(text, /no temperature/i);
     await shot(page, "help-conversation", "#red-ui-sidebar");
@@ -429,7 +442,7 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     await tab.click();
     await page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group", { hasText: "Start over" }).waitFor();
     const labels = await page.locator("#red-ui-workspace-chart g.red-ui-flow-node-group text").allTextContents();
-    for (const label of ["Ask", "Ask again", "Start over", "Claude conversation", "Claude's answer"]) {
+    for (const label of ["Ask", "Ask again", "Start over", "Claude chat", "Claude's answer"]) {
       assert.ok(labels.some((l) => l.includes(label)), `${label} on the canvas: ${labels.join(" | ")}`);
     }
     await page.locator(".red-ui-notification").first().waitFor({ state: "detached", timeout: 15_000 }).catch(() => undefined);
@@ -443,9 +456,11 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
       await p.goto(nr.url);
       await paletteNode(p, "claude-conversation").waitFor();
       await paletteNode(p, "claude-conversation").scrollIntoViewIfNeeded();
-      assert.strictEqual((await paletteNode(p, "claude-conversation").locator(".red-ui-palette-label").textContent())?.trim(), "Chat");
+      assert.strictEqual((await paletteNode(p, "claude-conversation").locator(".red-ui-palette-label").textContent())?.replace(/\s+/g, " ").trim(), "Chat mit Claude");
+      assert.deepStrictEqual((await paletteLines(p, "claude-conversation")).join(" "), "Chat mit Claude", "no word broken");
       await placeAndEdit(p, "claude-conversation", 300, 300);
       assert.strictEqual(await p.locator('label[for="node-input-conversationId"]').textContent().then((t) => t?.trim()), "Konversation");
+      assert.strictEqual((await p.locator(".red-ui-tray-titlebar").last().textContent())?.trim(), "Node 'Chat mit Claude' bearbeiten");
       await assertNoBareKeys(p);
       await shot(p, "de-conversation-dialog", TRAY);
       await p.click("#node-input-btn-config-add");

@@ -156,4 +156,20 @@ describe("languages and help", function () {
       assert.deepStrictEqual(missing, [], `${lang}/${RUNTIME_CATALOG}.json lacks runtime messages`);
     });
   }
+
+  for (const lang of LANGUAGES) {
+    it(`gives the conversation node one name in ${lang}: palette (and so dialog and help title), canvas and help`, () => {
+      const texts = catalog(lang, "claude-conversation")["claude-conversation"];
+      assert.ok(texts.paletteLabel, "a palette label");
+      assert.strictEqual(texts.defaultLabel, texts.paletteLabel, "the canvas label of an unnamed node");
+      assert.match(nodeHtml("claude-conversation"), /label: function \(\) \{\s*return this\.name \|\| this\._\("claude-conversation\.defaultLabel"\)/);
+      const help = fs.readFileSync(path.join(LOCALES, lang, "claude-conversation.html"), "utf8");
+      assert.match(help.match(/<p>([\s\S]*?)<\/p>/)![1], new RegExp(`^<b>${texts.paletteLabel}</b>[:,]`), "the help opens with the name");
+      if (lang === "en-US") {
+        const readme = fs.readFileSync(path.join(REPO_ROOT, "README.md"), "utf8");
+        assert.ok(readme.includes(`| ${texts.paletteLabel} (\`claude-conversation\`) | **${texts.paletteLabel}** (Claude) |`), "the README's node table");
+        assert.ok(readme.includes(`Drag a **${texts.paletteLabel}** node`), "the README's Quick start");
+      }
+    });
+  }
 });
