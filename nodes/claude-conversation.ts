@@ -86,6 +86,13 @@ export = function (RED: NodeAPI) {
       return ToolSet.gather(sources, toolTexts, signal, secret);
     }
 
+    /** The turn's tokens; with a daily limit also today's count, as config nodes have no status of their own. */
+    function doneStatus(reset: boolean, tokens: number, guard: Account["guard"]): string {
+      const text = t(RED, reset ? "status.done-reset" : "status.done", { tokens });
+      const max = guard.limits.maxDailyTokens;
+      return max > 0 ? `${text} · ${t(RED, "status.today", { today: guard.today.tokens, max })}` : text;
+    }
+
     async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean, signal: AbortSignal, partials?: TurnStream): Promise<TurnResult> {
       if (reset) await memory.clear(id);
       const requested = applyOverrides(account.options, msg as MessageOverrides);
@@ -159,7 +166,7 @@ export = function (RED: NodeAPI) {
         };
         partials?.finish();
         return {
-          status: { fill: "green", shape: "dot", text: t(RED, reset ? "status.done-reset" : "status.done", { tokens: totalTokens(result.usage) }) },
+          status: { fill: "green", shape: "dot", text: doneStatus(reset, totalTokens(result.usage), account.guard) },
           ...(streamOutput ? { outputs: streamOutput.final(msg) } : {}),
         };
       },

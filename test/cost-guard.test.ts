@@ -64,6 +64,24 @@ describe("cost guard in a flow", function () {
     assert.strictEqual(api.messageRequests.length, 2);
   });
 
+  it("shows today's count against the daily limit in the status after each turn, and only with a limit", async () => {
+    const statusTexts = (node: any): string[] => node.status.getCalls().filter((c: any) => c.thisValue === node).map((c: any) => c.args[0].text as string);
+    let nodes = await loadChat(api, {}, { maxDailyTokens: 5000 });
+    api.reply({ content: [{ type: "text", text: "one" }], usage: { input_tokens: 900, output_tokens: 50 } });
+    await say(nodes, { payload: "one", conversation_id: "a" });
+    api.reply({ content: [{ type: "text", text: "two" }], usage: { input_tokens: 40, output_tokens: 20, cache_read_input_tokens: 100 } });
+    await say(nodes, { payload: "two", conversation_id: "b", reset: true });
+    const texts = statusTexts(nodes.chat);
+    assert.ok(texts.includes("950 tokens · 950 of 5000 today"), texts.join(" | "));
+    assert.ok(texts.includes("new conversation · 160 tokens · 1110 of 5000 today"), texts.join(" | "));
+
+    await helper.unload();
+    nodes = await loadChat(api, {}, {});
+    await say(nodes, { payload: "three", conversation_id: "c" });
+    assert.ok(statusTexts(nodes.chat).every((text) => !/today/.test(text)), "no daily count without a limit");
+    assert.ok(statusTexts(nodes.chat).some((text) => /^\d+ tokens$/.test(text)));
+  });
+
   it("counts a failed stream's tokens as far as they are known", async () => {
     const nodes = await loadChat(api, {}, { maxDailyTokens: 100 });
     api.reply({ content: [{ type: "text", text: "a long answer cut short" }], usage: { input_tokens: 150 }, cutAfterEvents: 4 });
