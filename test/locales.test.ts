@@ -172,4 +172,9 @@ describe("languages and help", function () {
       }
     });
   }
+
+  it("says in the chat node's help where conversations can be seen: the Context sidebar", () => {
+    const where: Record<string, RegExp> = { "en-US": /Where to see conversations:<\/b> the Context sidebar/, de: /Wo Konversationen zu sehen sind:<\/b> die Seitenleiste „Kontextdaten"/ };
+    for (const lang of LANGUAGES) assert.match(fs.readFileSync(path.join(LOCALES, lang, "claude-conversation.html"), "utf8"), where[lang], lang);
+  });
 });
