@@ -19,6 +19,7 @@ import { accountOf } from "./runtime/account-node";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { evaluate, reportError, t } from "./runtime/messages";
 import { writingStatus } from "./runtime/progress";
+import { warnIfNotDurable } from "./runtime/store-warning";
 
 interface ConversationDef extends NodeDef {
   config: string;
@@ -57,6 +58,7 @@ export = function (RED: NodeAPI) {
     });
     const maxRounds = editorNumber(def.maxRounds, 10, { whole: true, positive: true }) || 10;
     checkTemplate(RED, node, def.instructions ?? "");
+    warnIfNotDurable(RED, node, "conversations", def.store);
 
     // Every minute, or as often as the idle time when that is shorter (at most once a second).
     const sweepMs = idleMinutes > 0 ? Math.max(1000, Math.min(SWEEP_MS, idleMinutes * 60_000)) : SWEEP_MS;

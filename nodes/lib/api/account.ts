@@ -10,6 +10,7 @@ import { ClaudeNodeError } from "../errors";
 import type { ModelOptions } from "./options";
 import type { ModelFacts } from "./request";
 import { Semaphore } from "./semaphore";
+import { requestWorth } from "./token-estimate";
 import { IdleWatchdog } from "./watchdog";
 
 export interface AccountSettings {
@@ -95,12 +96,15 @@ export class Account {
       await this.slots.acquire(controller.signal);
       try {
         const retries = this.settings.maxRetries > 0 ? 1 : 0;
+        const worth = requestWorth(params);
         for (let attempt = 0; ; attempt++) {
-          this.guard.beforeRequest(hooks.turn);
+          const admission = await this.guard.admit(worth, hooks.turn, controller.signal);
           try {
             return await this.streamOnce(client, params, controller.signal, hooks);
           } catch (err) {
             if (attempt >= retries || !retryableInStream(err) || controller.signal.aborted) throw err;
+          } finally {
+            admission.release();
           }
           await sleep(STREAM_RETRY_DELAY_MS, undefined, { signal: controller.signal }).catch(() => {
             throw new ClaudeNodeError("errors.aborted", {}, "aborted");
@@ -134,16 +138,21 @@ export class Account {
     if (hooks.onText) stream.on("text", hooks.onText);
     try {
       const message = await stream.finalMessage();
-      this.guard.record(message.usage, hooks.turn);
+      await this.count(message.usage, hooks);
       return message;
     } catch (err) {
       // A failed stream may still have been billed for what it read and wrote.
-      this.guard.record(stream.currentMessage?.usage, hooks.turn);
+      await this.count(stream.currentMessage?.usage, hooks);
       if (stalled) throw new ClaudeNodeError("errors.stalled", { seconds: this.settings.timeoutSeconds }, "timeout");
       throw err;
     } finally {
       watchdog.stop();
     }
+  }
+
+  /** Counts a request's tokens; the reply is handed on once the count is kept (a store that cannot keep it fails no turn). */
+  private count(usage: Message["usage"] | undefined, hooks: StreamHooks): Promise<void> {
+    return this.guard.record(usage, hooks.turn).catch(() => undefined);
   }
 
   /** What the models endpoint says about a model, asked once; undefined when it cannot be asked. */

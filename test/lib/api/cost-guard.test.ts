@@ -72,7 +72,9 @@ describe("cost guard", () => {
     const now = new Date(2026, 5, 1, 12, 0).getTime();
     const guard = new CostGuard({ maxToolRounds: 0, maxTurnTokens: 0, maxDailyTokens: 1000 }, () => now);
     const saved: unknown[] = [];
-    guard.onChange = (usage) => saved.push(usage);
+    guard.onChange = (usage) => {
+      saved.push(usage);
+    };
     guard.record({ input_tokens: 10 });
     guard.restore({ day: guard.today.day, tokens: 995 });
     guard.restore({ day: "2020-1-1", tokens: 5000 });
@@ -81,4 +83,102 @@ describe("cost guard", () => {
     assert.deepStrictEqual(saved, [{ day: guard.today.day, tokens: 10 }]);
     limitError(() => guard.beforeRequest());
   });
+
+  describe("daily limit under concurrent requests", () => {
+    const limits = { maxToolRounds: 0, maxTurnTokens: 0, maxDailyTokens: 1000 };
+    /** Whether a promise has settled after the pending microtasks ran. */
+    async function settled(p: Promise<unknown>): Promise<boolean> {
+      let done = false;
+      p.then(() => (done = true), () => (done = true));
+      for (let i = 0; i < 10; i++) await Promise.resolve();
+      return done;
+    }
+
+    it("starts a request only while counted tokens plus every reservation in flight stay within the limit", async () => {
+      const guard = new CostGuard(limits);
+      const a = await guard.admit(400);
+      const b = await guard.admit(400);
+      assert.deepStrictEqual(guard.inFlight, { requests: 2, tokens: 800 });
+      const c = guard.admit(400);
+      assert.strictEqual(await settled(c), false, "800 reserved + 400 > 1000: the third waits");
+      // The first ends having used 300: 300 counted + 400 reserved + 400 is still over 1000.
+      await guard.record({ input_tokens: 200, output_tokens: 100 });
+      a.release();
+      assert.strictEqual(await settled(c), false, "300 + 400 + 400 > 1000: still waiting");
+      await guard.record({ input_tokens: 100 });
+      b.release();
+      // Nothing in flight and 400 counted: it starts.
+      const third = await c;
+      assert.strictEqual(third.reserved, 400);
+      assert.deepStrictEqual(guard.inFlight, { requests: 1, tokens: 400 });
+      // 400 counted + 400 reserved + 200 = 1000 fits exactly.
+      const d = await guard.admit(200);
+      assert.deepStrictEqual(guard.inFlight, { requests: 2, tokens: 600 });
+      third.release();
+      third.release();
+      d.release();
+      assert.deepStrictEqual(guard.inFlight, { requests: 0, tokens: 0 }, "a second release gives back nothing more");
+    });
+
+    it("lets a request with nothing in flight start while the day is not spent, then refuses the waiting ones", async () => {
+      const guard = new CostGuard(limits);
+      const big = await guard.admit(5000);
+      const waiting = [guard.admit(10), guard.admit(10)];
+      assert.strictEqual(await settled(Promise.race(waiting)), false);
+      await guard.record({ input_tokens: 1200 });
+      big.release();
+      for (const w of waiting) {
+        const err = await w.then(() => undefined, (e) => e);
+        assert.ok(err instanceof ClaudeNodeError);
+        assert.strictEqual(err.key, "errors.limit-daily-tokens");
+        assert.deepStrictEqual(err.params, { used: 1200, max: 1000 });
+      }
+    });
+
+    it("wakes waiting requests in arrival order, each seeing the ones admitted before it", async () => {
+      const guard = new CostGuard(limits);
+      const first = await guard.admit(900);
+      const order: number[] = [];
+      const waiting = [1, 2, 3].map((n) => guard.admit(450).then((adm) => (order.push(n), adm)));
+      first.release();
+      const admitted = await Promise.all(waiting.slice(0, 2));
+      assert.deepStrictEqual(order, [1, 2], "two of 450 fit in 1000, the third waits");
+      assert.strictEqual(await settled(waiting[2]), false);
+      admitted[0].release();
+      (await waiting[2]).release();
+      admitted[1].release();
+      assert.deepStrictEqual(order, [1, 2, 3]);
+    });
+
+    it("stops waiting when the request is aborted", async () => {
+      const guard = new CostGuard(limits);
+      const held = await guard.admit(1000);
+      const controller = new AbortController();
+      const waiting = guard.admit(10, undefined, controller.signal);
+      controller.abort();
+      const err = await waiting.then(() => undefined, (e) => e);
+      assert.strictEqual(err.type, "aborted");
+      held.release();
+      assert.deepStrictEqual(guard.inFlight, { requests: 0, tokens: 0 });
+    });
+
+    it("reserves nothing that holds anyone back without a daily limit", async () => {
+      const guard = new CostGuard();
+      const all = await Promise.all(Array.from({ length: 50 }, () => guard.admit(1e9)));
+      assert.strictEqual(guard.inFlight.requests, 50);
+      for (const a of all) a.release();
+    });
+
+    it("counts a request as kept only once the store has kept it", async () => {
+      const guard = new CostGuard(limits);
+      let keep: (() => void) | undefined;
+      guard.onChange = () => new Promise<void>((resolve) => (keep = resolve));
+      const recorded = guard.record({ input_tokens: 5 });
+      assert.strictEqual(await settled(recorded), false, "waits for the store");
+      keep!();
+      await recorded;
+      assert.strictEqual(guard.today.tokens, 5);
+    });
+  });
 });
+
