@@ -4,6 +4,7 @@ import assert from "assert";
 import type { AnthropicStandIn } from "./standins/anthropic-standin";
 import { chatFlow, loadChat, say } from "./support/chat";
 import { helper, nextError, useStandIn } from "./support/nodes";
+import { totalTokens } from "../nodes/lib/conversation/turn";
 
 describe("cost guard in a flow", function () {
   const standIn = useStandIn();
@@ -75,4 +76,33 @@ describe("cost guard in a flow", function () {
     assert.match((await refused).text, /has used 151 tokens today/);
     assert.strictEqual(api.messageRequests.length, 1);
   });
+
+  it("holds the daily limit under a burst of 100 turns: at most one request's worth over, the rest refused", async () => {
+    const limit = 2000;
+    const nodes = await loadChat(api, {}, { maxDailyTokens: limit, maxTokens: 250 });
+    // Each answer is about 220 tokens, as the stand-in counts them from the text; each request sets aside
+    // its max_tokens (250) and its input estimate, so a handful fit in the day's 2,000 at once.
+    api.fallback = () => ({ content: [{ type: "text", text: "word ".repeat(170) }], delayMs: 30 });
+    const answers: any[] = [];
+    const errors: any[] = [];
+    const all = new Promise<void>((resolve) => {
+      const check = () => answers.length + errors.length === 100 && resolve();
+      nodes.out.on("input", (msg: any) => (answers.push(msg), check()));
+      nodes.chat.on("call:error", (call: any) => (errors.push(call.args[1]), check()));
+    });
+    for (let i = 0; i < 100; i++) nodes.chat.receive({ payload: `turn ${i}`, conversation_id: `burst-${i}` });
+    await all;
+
+    const perTurn = answers.map((m) => totalTokens(m.claude.usage));
+    const spent = perTurn.reduce((a, b) => a + b, 0);
+    const oneRequest = Math.max(...perTurn);
+    assert.ok(oneRequest > 200 && oneRequest < 250, `each turn used about 220 tokens (${oneRequest})`);
+    assert.strictEqual(helper.getNode("account").account.guard.today.tokens, spent, "the count is what the answers used");
+    assert.strictEqual(api.messageRequests.length, answers.length, "a refused turn sent no request");
+    assert.ok(spent <= limit + oneRequest, `spent ${spent} of ${limit}: at most one request over`);
+    assert.ok(spent >= limit, `spent ${spent}: the day's tokens were used, not refused early`);
+    assert.ok(errors.length > 80, `${errors.length} refused`);
+    for (const msg of errors) assert.strictEqual(msg.error.type, "cost_limit", msg.error.message);
+  });
 });
+
