@@ -104,5 +104,21 @@ describe("cost guard in a flow", function () {
     assert.ok(errors.length > 80, `${errors.length} refused`);
     for (const msg of errors) assert.strictEqual(msg.error.type, "cost_limit", msg.error.message);
   });
+
+  it("hands an answer on only once the store has kept its tokens", async () => {
+    const nodes = await loadChat(api, {}, { maxDailyTokens: 100_000 });
+    const guard = helper.getNode("account").account.guard;
+    const keep = guard.onChange;
+    assert.ok(keep, "the count is kept in context");
+    let release: (() => void) | undefined;
+    guard.onChange = (usage: any) => new Promise<void>((resolve) => (release = () => resolve(keep(usage))));
+    let answered = false;
+    const answer = say(nodes, { payload: "count me", conversation_id: "c1" }).then((msg) => ((answered = true), msg));
+    while (!release) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.strictEqual(answered, false, "no answer while the count is being written");
+    release();
+    assert.strictEqual((await answer).payload, "You said: count me");
+  });
 });
 
