@@ -54,11 +54,10 @@ export = function (RED: NodeAPI) {
       const key = usageKey(this.id);
       const store = def.usageStore || undefined;
       if (guard.limits.maxDailyTokens > 0) warnIfNotDurable(RED, this, "usage", store);
-      global.get(key, store, (err: Error | null | undefined, saved: unknown) => {
-        if (!err) guard.restore(saved);
-        // Waited for before the reply is handed on, so a count a store writes at once is on disk by then.
-        guard.onChange = (usage) => new Promise<void>((resolve) => global.set(key, usage, store, () => resolve()));
-      });
+      // A store without cache reads from disk: no request starts before the count is in.
+      guard.restoreFrom(new Promise((resolve, reject) => global.get(key, store, (err: Error | null | undefined, saved: unknown) => (err ? reject(err) : resolve(saved)))));
+      // Waited for before the reply is handed on, so a count a store writes at once is on disk by then.
+      guard.onChange = (usage) => new Promise<void>((resolve) => global.set(key, usage, store, () => resolve()));
     } catch (err) {
       this.problem = err instanceof OptionsError ? t(RED, err.key, err.params) : String(err);
       this.error(this.problem);

@@ -55,6 +55,8 @@ export class CostGuard {
   private running = 0;
   /** Requests waiting for room under the daily limit, woken when a request in flight ends. */
   private waiting = new Set<() => void>();
+  /** Reading the count kept from before a restart; no request starts before it is in. */
+  private restoring: Promise<void> = Promise.resolve();
   /** Called after each change of today's usage, to keep it; a returned promise is waited for. */
   onChange?: (usage: DailyUsage) => Promise<void> | void;
 
@@ -80,6 +82,14 @@ export class CostGuard {
     const day = dayOf(this.now());
     if (this.usage.day !== day) this.usage = { day, tokens: 0 };
     return this.usage;
+  }
+
+  /** Adds the usage `saved` resolves with (see restore); requests wait for it. A failed read adds nothing. */
+  restoreFrom(saved: Promise<unknown>): void {
+    this.restoring = saved.then(
+      (value) => this.restore(value),
+      () => undefined,
+    );
   }
 
   /** Adds usage kept from before a restart or redeploy, if it is from today. */
@@ -110,6 +120,7 @@ export class CostGuard {
    */
   async admit(estimate: number, turn?: TurnBudget, signal?: AbortSignal): Promise<Admission> {
     const tokens = Math.max(0, Math.ceil(estimate));
+    await this.restoring;
     for (;;) {
       this.beforeRequest(turn);
       if (this.fits(tokens)) break;

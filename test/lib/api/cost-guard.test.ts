@@ -179,6 +179,21 @@ describe("cost guard", () => {
       await recorded;
       assert.strictEqual(guard.today.tokens, 5);
     });
+
+    it("starts no request before the count kept from before a restart is read", async () => {
+      const now = new Date(2026, 5, 1, 12, 0).getTime();
+      const guard = new CostGuard(limits, () => now);
+      let read!: (saved: unknown) => void;
+      guard.restoreFrom(new Promise((resolve) => (read = resolve)));
+      const waiting = guard.admit(10);
+      assert.strictEqual(await settled(waiting), false, "waits for the stored count");
+      read({ day: guard.today.day, tokens: 1000 });
+      const err = await waiting.then(() => undefined, (e) => e);
+      assert.strictEqual(err?.key, "errors.limit-daily-tokens", "the day was spent before the restart");
+      const failed = new CostGuard(limits);
+      failed.restoreFrom(Promise.reject(new Error("unreadable")));
+      (await failed.admit(10)).release();
+    });
   });
 });
 
