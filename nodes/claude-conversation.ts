@@ -111,11 +111,12 @@ export = function (RED: NodeAPI) {
         maxRounds,
         maxContinuations: MAX_CONTINUATIONS,
         signal: lifetime.signal,
+        container: loaded.container?.id,
         onRound: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
       });
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
       if (lifetime.signal.aborted) throw new ClaudeNodeError("errors.aborted", {}, "aborted");
-      await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation");
+      await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation", result.container ?? loaded.container);
       return result;
     }
 

@@ -75,7 +75,8 @@ export = function (RED: NodeAPI) {
       const given = Buffer.isBuffer(input) || isBlank(input) ? [] : toUserContent(input);
       const text = [task, typeof given === "string" ? given : ""].filter(Boolean).join("\n\n");
       const extra = typeof given === "string" ? [] : given;
-      if (!text && !extra.length) throw new ClaudeNodeError("errors.no-task");
+      // An attachment alone is a task too: the schema (or Claude) says what to make of it.
+      if (!text && !extra.length && !blocks.length) throw new ClaudeNodeError("errors.no-task");
       return [...blocks, ...extra, ...(text ? [{ type: "text" as const, text }] : [])];
     }
 

@@ -29,7 +29,7 @@ const REFUSED: Array<[string, () => unknown, RegExp]> = [
   ["a whitespace text block", () => [{ type: "text", text: "   " }], /Content block 0 is empty; Claude rejects empty text/],
   ["a blank string among blocks", () => ["Look:", "  "], /Content block 1 is empty/],
   ["a text block without text", () => [{ type: "text" }], /Content block 0 is empty/],
-  ["a block of an unknown type", () => [{ type: "audio", data: "x" }], /Content block 0 has type "audio"; use text, image or document blocks/],
+  ["a block of an unknown type among blocks", () => ["Listen:", { type: "audio", data: "x" }], /Content block 1 has type "audio"; only text, image, document, search_result blocks can be sent from a flow/],
   ["a number among blocks", () => ["Hi", 42], /Content block 1 has type "number"/],
   ["null among blocks", () => ["Hi", null], /Content block 1 has type "object"/],
   ["a tool_result block from a flow", () => [{ type: "tool_result", tool_use_id: "x", content: "hi" }], /has type "tool_result"/],

@@ -77,6 +77,16 @@ describe("cost guard in a flow", function () {
     assert.strictEqual(api.messageRequests.length, 1);
   });
 
+  it("counts a stream that ends without a stop reason once", async () => {
+    const nodes = await loadChat(api, {}, { maxDailyTokens: 100_000 });
+    api.reply({ content: [{ type: "text", text: "Half an ans" }], usage: { input_tokens: 100, output_tokens: 10 }, omitMessageDelta: true });
+    const failed = nextError(nodes.chat);
+    nodes.chat.receive({ payload: "cut" });
+    assert.strictEqual((await failed).msg.error.type, "incomplete_response");
+    // message_start reports the input and the first output token; the rest never came.
+    assert.strictEqual(helper.getNode("account").account.guard.today.tokens, 101);
+  });
+
   it("holds the daily limit under a burst of 100 turns: at most one request's worth over, the rest refused", async () => {
     const limit = 2000;
     const nodes = await loadChat(api, {}, { maxDailyTokens: limit, maxTokens: 250 });

@@ -3,7 +3,7 @@
 // Tests script what Claude answers; every request is recorded so tests can assert on it.
 import * as http from "http";
 import type { AddressInfo } from "net";
-import { CacheRuleError, type CacheUsage, type PromptCacheSim } from "./prompt-cache-sim";
+import { breakpoints, CacheRuleError, promptBlocks, type CacheUsage, type PromptCacheSim } from "./prompt-cache-sim";
 
 export interface RecordedRequest {
   method: string;
@@ -36,6 +36,10 @@ export interface Reply {
   /** Wait this long before answering, or (with stallAfterEvents) in the middle of the stream. */
   delayMs?: number;
   stallAfterEvents?: number;
+  /** The code execution container the answer names (in message_delta when streaming). */
+  container?: { id: string; expires_at: string; skills?: unknown[] | null };
+  /** SSE only: leave out message_delta, so the stream ends without a stop reason. */
+  omitMessageDelta?: boolean;
 }
 
 export type Responder = (request: RecordedRequest) => Reply | Promise<Reply>;
@@ -90,6 +94,8 @@ export class AnthropicStandIn {
   modelsDelayMs = 0;
   /** Larger request bodies get the API's 413 request_too_large (its limit is 32 MB). */
   maxBodyBytes = 32 * 1024 * 1024;
+  /** Requests with more than 4 cache breakpoints get the API's 400, as the real API always answers them. */
+  refuseExtraCacheBreakpoints = true;
 
   get url(): string {
     const address = this.server.address() as AddressInfo;
@@ -229,7 +235,7 @@ export class AnthropicStandIn {
     if (body?.output_config?.format && model && !model.structured_outputs) return `${model.id} does not support output_config.format`;
     const forced = body?.tool_choice?.type === "tool" || body?.tool_choice?.type === "any";
     if (forced && body?.thinking && body.thinking.type !== "disabled") return "Thinking may not be enabled when tool_choice forces tool use.";
-    return messagesProblem(body?.messages);
+    return messagesProblem(body?.messages) ?? (this.refuseExtraCacheBreakpoints ? cacheBreakpointProblem(body) : undefined);
   }
 
   private listModels(res: http.ServerResponse): void {
@@ -238,7 +244,7 @@ export class AnthropicStandIn {
   }
 
   private async stream(res: http.ServerResponse, message: any, reply: Reply, requestId: string): Promise<void> {
-    const events = messageEvents(message);
+    const events = messageEvents(message, reply.omitMessageDelta);
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...reply.headers });
     for (let i = 0; i < events.length; i++) {
       if (res.destroyed) return;
@@ -273,6 +279,17 @@ function messagesProblem(messages: any[] | undefined): string | undefined {
     if (orphan) return `messages.${i}.content: unexpected \`tool_use_id\` found in \`tool_result\` blocks: ${orphan.tool_use_id}`;
   }
   return undefined;
+}
+
+/** The API's 400 for more than 4 blocks with cache_control (the automatic top-level one included). */
+function cacheBreakpointProblem(body: any): string | undefined {
+  try {
+    breakpoints(body, promptBlocks(body));
+    return undefined;
+  } catch (err) {
+    if (err instanceof CacheRuleError) return err.message;
+    throw err;
+  }
 }
 
 /** The usage numbers a reply carries (the TTL split of cache writes stays in the simulation). */
@@ -369,7 +386,7 @@ function buildMessage(reply: Reply, body: any): any {
     stop_reason: reply.stop_reason ?? (content.some((b) => b.type === "tool_use") ? "tool_use" : "end_turn"),
     stop_sequence: null,
     stop_details: reply.stop_details ?? null,
-    container: null,
+    container: reply.container ? { skills: null, ...reply.container } : null,
     usage: {
       input_tokens: inputTokens,
       output_tokens: outputTokens,
@@ -381,10 +398,10 @@ function buildMessage(reply: Reply, body: any): any {
 }
 
 /** The SSE events the API sends for a message: text and JSON arrive as deltas, server tool results whole. */
-function messageEvents(message: any): Array<[string, any]> {
-  const { content, stop_reason, stop_sequence, stop_details, usage } = message;
+function messageEvents(message: any, omitMessageDelta = false): Array<[string, any]> {
+  const { content, stop_reason, stop_sequence, stop_details, usage, container } = message;
   const events: Array<[string, any]> = [];
-  events.push(["message_start", { type: "message_start", message: { ...message, content: [], stop_reason: null, usage: { ...usage, output_tokens: 1 } } }]);
+  events.push(["message_start", { type: "message_start", message: { ...message, content: [], stop_reason: null, container: null, usage: { ...usage, output_tokens: 1 } } }]);
   events.push(["ping", { type: "ping" }]);
   content.forEach((block: any, index: number) => {
     if (block.type === "text") {
@@ -406,7 +423,7 @@ function messageEvents(message: any): Array<[string, any]> {
     }
     events.push(["content_block_stop", { type: "content_block_stop", index }]);
   });
-  events.push(["message_delta", { type: "message_delta", delta: { stop_reason, stop_sequence, stop_details, container: null }, usage }]);
+  if (!omitMessageDelta) events.push(["message_delta", { type: "message_delta", delta: { stop_reason, stop_sequence, stop_details, container }, usage }]);
   events.push(["message_stop", { type: "message_stop" }]);
   return events;
 }

@@ -136,10 +136,9 @@ export class Account {
     stream.on("connect", () => watchdog.touch());
     stream.on("streamEvent", () => watchdog.touch());
     if (hooks.onText) stream.on("text", hooks.onText);
+    let message: Message;
     try {
-      const message = await stream.finalMessage();
-      await this.count(message.usage, hooks);
-      return message;
+      message = await stream.finalMessage();
     } catch (err) {
       // A failed stream may still have been billed for what it read and wrote.
       await this.count(stream.currentMessage?.usage, hooks);
@@ -148,6 +147,11 @@ export class Account {
     } finally {
       watchdog.stop();
     }
+    // Counted once, also when the answer turns out to be cut off.
+    await this.count(message.usage, hooks);
+    // Every whole answer ends with a message_delta naming why it stopped; without it the answer was cut off.
+    if (!message.stop_reason) throw new ClaudeNodeError("errors.no-stop-reason", {}, "incomplete_response");
+    return message;
   }
 
   /** Counts a request's tokens; the reply is handed on once the count is kept (a store that cannot keep it fails no turn). */

@@ -9,6 +9,7 @@ import type {
   ToolUnion,
 } from "@anthropic-ai/sdk/resources/messages";
 import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
+import { withinBreakpointLimit } from "./cache-breakpoints";
 import type { ModelOptions } from "./options";
 
 export interface RequestParts {
@@ -54,6 +55,7 @@ export function buildRequest(options: ModelOptions, parts: RequestParts, facts?:
   if (options.effort && effort?.supported && (effort as any)[options.effort]?.supported !== false) output.effort = options.effort;
   if (parts.outputFormat) output.format = parts.outputFormat;
   if (Object.keys(output).length) params.output_config = output;
+  params.messages = withinBreakpointLimit(params);
   return params;
 }
 

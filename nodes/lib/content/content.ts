@@ -1,15 +1,9 @@
 // Turns what a flow sends into the content of a user message the API will accept.
 import type { ContentBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { IMAGE_TYPES, isHttpUrl } from "./attachments";
+import { INPUT_BLOCK_FIELDS, INPUT_BLOCK_NAMES, isBlockLike, isInputBlockType, type InputBlockType } from "./block-types";
 import { ClaudeNodeError } from "../errors";
 
-const INPUT_BLOCK_TYPES = new Set(["text", "image", "document"]);
-/** The fields the API takes on each input block; any other is a 400 ("Extra inputs are not permitted"). */
-const BLOCK_FIELDS: Record<string, Set<string>> = {
-  text: new Set(["type", "text", "cache_control", "citations"]),
-  image: new Set(["type", "source", "cache_control"]),
-  document: new Set(["type", "source", "title", "context", "citations", "cache_control"]),
-};
 const IMAGE_MEDIA_TYPES = new Set<string>(IMAGE_TYPES);
 const BASE64 = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
 
@@ -40,35 +34,59 @@ function sourceProblem(type: string, source: any): string | undefined {
   }
 }
 
-function checkBlock(block: any, index: number): ContentBlockParam {
+/** Why a search_result block would be refused, or undefined. */
+function searchResultProblem(block: any): string | undefined {
+  if (typeof block.source !== "string" || !block.source.trim()) return "it has no source";
+  if (typeof block.title !== "string" || !block.title.trim()) return "it has no title";
+  const content = block.content;
+  if (!Array.isArray(content) || !content.length) return "its content is not a list of text blocks";
+  for (const part of content) {
+    if (!part || typeof part !== "object" || part.type !== "text" || typeof part.text !== "string" || !part.text.trim()) return "its content is not a list of text blocks";
+    const extra = Object.keys(part).find((field) => !(INPUT_BLOCK_FIELDS.text as readonly string[]).includes(field));
+    if (extra) return `a text block of its content has the field ${JSON.stringify(extra)}`;
+  }
+  return undefined;
+}
+
+/** Checks one text, image, document or search_result block as the API would; strings become text blocks. */
+export function checkBlock(block: any, index: number, allowed: (type: InputBlockType) => boolean = () => true): ContentBlockParam {
   if (typeof block === "string") {
     if (!block.trim()) throw new ClaudeNodeError("errors.blank-block", { index });
     return { type: "text", text: block };
   }
-  if (!block || typeof block !== "object" || !INPUT_BLOCK_TYPES.has(block.type)) {
-    throw new ClaudeNodeError("errors.bad-block", { index, type: block?.type ?? typeof block });
+  if (!block || typeof block !== "object" || typeof block.type !== "string" || !isInputBlockType(block.type) || !allowed(block.type)) {
+    throw new ClaudeNodeError("errors.bad-block", { index, type: block?.type ?? typeof block, types: INPUT_BLOCK_NAMES });
   }
-  const extra = Object.keys(block).find((field) => !BLOCK_FIELDS[block.type].has(field));
-  if (extra) throw new ClaudeNodeError("errors.block-field", { index, type: block.type, field: extra });
-  if (block.type === "text" && (typeof block.text !== "string" || !block.text.trim())) throw new ClaudeNodeError("errors.blank-block", { index });
-  if (block.type === "image" || block.type === "document") {
-    const problem = sourceProblem(block.type, block.source);
-    if (problem) throw new ClaudeNodeError("errors.bad-source", { index, type: block.type, problem });
-  }
+  const type: InputBlockType = block.type;
+  const fields: readonly string[] = INPUT_BLOCK_FIELDS[type];
+  const extra = Object.keys(block).find((field) => !fields.includes(field));
+  if (extra) throw new ClaudeNodeError("errors.block-field", { index, type, field: extra });
+  if (type === "text" && (typeof block.text !== "string" || !block.text.trim())) throw new ClaudeNodeError("errors.blank-block", { index });
+  const problem = type === "search_result" ? searchResultProblem(block) : type === "text" ? undefined : sourceProblem(type, block.source);
+  if (problem) throw new ClaudeNodeError("errors.bad-source", { index, type, problem });
   return block as ContentBlockParam;
 }
 
 /**
- * Text as it is; numbers and booleans as text; an array of text/image/document blocks (or strings);
- * a single block object; any other object as JSON. Blank input is an error.
+ * A list meant as content: it holds at least one content block (or, for user input, a string). Its
+ * other items are then checked as blocks; a list of events or records without any is data.
+ */
+export function isBlockList(value: unknown[], strings = true): boolean {
+  return value.some((item) => (strings && typeof item === "string") || isBlockLike(item));
+}
+
+/**
+ * Text as it is; numbers and booleans as text; an array of text/image/document/search_result blocks
+ * (or strings); a single block object; any other object or array as JSON (a Home Assistant event
+ * `{type: "state_changed", …}` is data, not a block). Blank input is an error.
  */
 export function toUserContent(input: unknown): string | ContentBlockParam[] {
   if (isBlank(input)) throw new ClaudeNodeError("errors.empty-input");
   if (typeof input === "string") return input;
   if (typeof input === "number" || typeof input === "boolean" || typeof input === "bigint") return String(input);
   if (Buffer.isBuffer(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) throw new ClaudeNodeError("errors.binary-input");
-  if (Array.isArray(input)) return input.map(checkBlock);
-  if (typeof input === "object" && typeof (input as any).type === "string") return [checkBlock(input, 0)];
+  if (Array.isArray(input) && isBlockList(input)) return input.map((block, index) => checkBlock(block, index));
+  if (isBlockLike(input)) return [checkBlock(input, 0)];
   let text: string | undefined;
   try {
     text = JSON.stringify(input);

@@ -1,6 +1,7 @@
 // Rules for a stored conversation: what counts as a turn, how to trim it, and whether it is sound
 // enough to send. Pure functions over the SDK's message types.
 import type { ContentBlockParam, MessageParam, TextBlockParam, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
+import { BLOCK_ROLES, type BlockType } from "../content/block-types";
 
 function blocks(message: MessageParam): ContentBlockParam[] {
   return typeof message.content === "string" ? [{ type: "text", text: message.content }] : (message.content as ContentBlockParam[]);
@@ -49,26 +50,46 @@ export function replayable(content: readonly ContentBlockParam[] | readonly { ty
 const isText = (v: unknown): v is string => typeof v === "string";
 const isObject = (v: unknown): v is Record<string, any> => !!v && typeof v === "object" && !Array.isArray(v);
 
-/** Why one block cannot be sent, or undefined. Checks what the API would reject with a 400. */
-function blockProblem(b: Record<string, any>, role: string): string | undefined {
-  switch (b.type) {
-    case "text":
-      return isText(b.text) && b.text.trim() ? undefined : "an empty text block";
-    case "image":
-    case "document":
-      return role === "user" && isObject(b.source) && isText(b.source.type) ? undefined : `a ${b.type} block without a source`;
-    case "tool_result":
-      return role === "user" && isText(b.tool_use_id) ? undefined : "a misplaced tool result";
-    case "tool_use":
-    case "server_tool_use":
-      return role === "assistant" && isText(b.id) && isText(b.name) && isObject(b.input) ? undefined : "a malformed tool call";
-    case "thinking":
-      return role === "assistant" && isText(b.thinking) && isText(b.signature) ? undefined : "a malformed thinking block";
-    case "redacted_thinking":
-      return role === "assistant" && isText(b.data) ? undefined : "a malformed thinking block";
-    default:
-      return undefined;
-  }
+const sound = () => undefined;
+const toolCall = (b: Record<string, any>) => (isText(b.id) && isText(b.name) && isObject(b.input) ? undefined : "a malformed tool call");
+const serverResult = (b: Record<string, any>) => (isText(b.tool_use_id) && b.content !== undefined ? undefined : "a malformed server tool result");
+
+/**
+ * What the API would reject with a 400 in each block type of the SDK's request types (keyed by all of
+ * them, so the build fails when the SDK adds one). Where a type may stand comes from BLOCK_ROLES.
+ */
+const BLOCK_CHECKS: Record<BlockType, (b: Record<string, any>) => string | undefined> = {
+  text: (b) => (isText(b.text) && b.text.trim() ? undefined : "an empty text block"),
+  image: (b) => (isObject(b.source) && isText(b.source.type) ? undefined : "an image block without a source"),
+  document: (b) => (isObject(b.source) && isText(b.source.type) ? undefined : "a document block without a source"),
+  search_result: (b) => (isText(b.source) && isText(b.title) && Array.isArray(b.content) && b.content.length ? undefined : "a malformed search result"),
+  thinking: (b) => (isText(b.thinking) && isText(b.signature) ? undefined : "a malformed thinking block"),
+  redacted_thinking: (b) => (isText(b.data) ? undefined : "a malformed thinking block"),
+  tool_use: toolCall,
+  server_tool_use: toolCall,
+  tool_result: (b) => (isText(b.tool_use_id) ? undefined : "a misplaced tool result"),
+  web_search_tool_result: serverResult,
+  web_fetch_tool_result: serverResult,
+  code_execution_tool_result: serverResult,
+  bash_code_execution_tool_result: serverResult,
+  text_editor_code_execution_tool_result: serverResult,
+  tool_search_tool_result: serverResult,
+  container_upload: (b) => (isText(b.file_id) ? undefined : "a container upload without a file"),
+};
+const MISPLACED: Partial<Record<BlockType, string>> = {
+  tool_result: "a misplaced tool result",
+  tool_use: "a malformed tool call",
+  server_tool_use: "a malformed tool call",
+  thinking: "a malformed thinking block",
+  redacted_thinking: "a malformed thinking block",
+};
+
+/** Why one block cannot be sent, or undefined. Block types newer than the SDK are left to the API. */
+function blockProblem(b: Record<string, any>, role: "user" | "assistant"): string | undefined {
+  if (!Object.hasOwn(BLOCK_CHECKS, b.type)) return undefined;
+  const type = b.type as BlockType;
+  if (!(BLOCK_ROLES[type] as readonly string[]).includes(role)) return MISPLACED[type] ?? `a block of type ${type} from the ${role}`;
+  return BLOCK_CHECKS[type](b);
 }
 
 /**

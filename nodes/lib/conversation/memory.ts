@@ -1,6 +1,6 @@
 // Conversation memory kept through Node-RED's context API (any store: memory, localfilesystem,
 // Redis...), one context key per conversation, with idle expiry and a cap on stored messages.
-import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import type { Container, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { historyProblem, trimHistory } from "./history";
 
 /** The callback form of Node-RED's context API, which works with every store. */
@@ -17,15 +17,21 @@ export interface MemorySettings {
   maxMessages: number;
 }
 
+/** The code execution container of a conversation: its id and when the API drops it. */
+export type StoredContainer = Pick<Container, "id" | "expires_at">;
+
 interface StoredConversation {
   messages: MessageParam[];
   model?: string;
+  container?: StoredContainer;
   updated: number;
 }
 
 export interface LoadedConversation {
   messages: MessageParam[];
   model?: string;
+  /** The container to send again; left out once it has expired. */
+  container?: StoredContainer;
   /** Set when a stored history was unusable and has been reset. */
   discarded?: string;
 }
@@ -46,6 +52,14 @@ export class ConversationMemory {
 
   private get store(): string | undefined {
     return this.settings.store || undefined;
+  }
+
+  /** A container still alive, or undefined (an unreadable expiry counts as expired). */
+  private liveContainer(value: unknown): StoredContainer | undefined {
+    const container = value as StoredContainer | undefined;
+    if (!container || typeof container.id !== "string" || !container.id || typeof container.expires_at !== "string") return undefined;
+    const expires = Date.parse(container.expires_at);
+    return expires > this.now() ? { id: container.id, expires_at: container.expires_at } : undefined;
   }
 
   private expired(record: StoredConversation): boolean {
@@ -74,7 +88,12 @@ export class ConversationMemory {
       return { messages: [] };
     }
     // Trimmed here too, so a lowered cap (or a hand-edited store) never sends more than it allows.
-    return { messages: trimHistory(record.messages, this.settings.maxMessages), model: typeof record.model === "string" ? record.model : undefined };
+    const container = this.liveContainer(record.container);
+    return {
+      messages: trimHistory(record.messages, this.settings.maxMessages),
+      model: typeof record.model === "string" ? record.model : undefined,
+      ...(container ? { container } : {}),
+    };
   }
 
   /**
@@ -83,9 +102,10 @@ export class ConversationMemory {
    * turn changes the start of the prompt every turn, and the whole history is written to the cache
    * again each time (1.25× the input price) instead of read from it (0.1×).
    */
-  async save(id: string, messages: MessageParam[], model?: string, cached = false): Promise<void> {
+  async save(id: string, messages: MessageParam[], model?: string, cached = false, container?: StoredContainer): Promise<void> {
     const max = this.settings.maxMessages;
-    const record: StoredConversation = { messages: trimHistory(messages, max, cached ? Math.ceil(max / 2) : max), model, updated: this.now() };
+    const live = this.liveContainer(container);
+    const record: StoredConversation = { messages: trimHistory(messages, max, cached ? Math.ceil(max / 2) : max), model, ...(live ? { container: live } : {}), updated: this.now() };
     await this.set(contextKey(id), record);
   }
 

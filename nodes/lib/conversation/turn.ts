@@ -3,6 +3,7 @@
 // caller stores them only when the turn succeeds.
 import type {
   ContentBlock,
+  Container,
   Message,
   MessageCreateParamsBase,
   MessageParam,
@@ -49,6 +50,8 @@ export interface TurnResult {
   stopReason: Message["stop_reason"];
   /** Claude stopped at max_tokens: the text is cut short. */
   truncated: boolean;
+  /** The code execution container the last answer that had one named; its files live until it expires. */
+  container?: Container;
 }
 
 export interface TurnSettings {
@@ -63,6 +66,8 @@ export interface TurnSettings {
   signal?: AbortSignal;
   /** Called before each request with the round number (1-based). */
   onRound?: (round: number) => void;
+  /** The code execution container of this conversation, sent so its files are still there. */
+  container?: string;
 }
 
 export function emptyUsage(): TurnUsage {
@@ -98,11 +103,13 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
   const replies: Message[] = [];
   let rounds = 0;
   let continuations = 0;
+  let container: Container | undefined;
 
   for (;;) {
     settings.onRound?.(replies.length + 1);
-    const reply = await settings.send(settings.request(messages));
+    const reply = await settings.send(withContainer(settings.request(messages), container?.id ?? settings.container));
     replies.push(reply);
+    if (reply.container?.id) container = reply.container;
     addUsage(usage, reply.usage);
     const assistant: MessageParam = { role: "assistant", content: replayable(reply.content) };
     messages.push(assistant);
@@ -137,17 +144,43 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
       default:
         break;
     }
-    return summarise(added, replies, usage, toolCalls);
+    return { ...summarise(added, replies, usage, toolCalls), ...(container ? { container } : {}) };
   }
+}
+
+/** Code execution runs in a container; naming it again keeps the files of earlier requests. */
+function withContainer(params: MessageCreateParamsBase, id: string | undefined): MessageCreateParamsBase {
+  const runsCode = params.tools?.some((tool) => String(tool.type ?? "").startsWith("code_execution"));
+  return id && runsCode ? { ...params, container: id } : params;
+}
+
+/**
+ * The text of an answer. Text blocks in a row join as they are (citations split one sentence into
+ * several blocks); text after a server tool's call or result starts a new paragraph, so "Let me
+ * search" and "Here is the answer." do not run together.
+ */
+export function answerText(content: readonly ContentBlock[]): string {
+  let text = "";
+  let afterOther = false;
+  for (const block of content) {
+    if (block.type !== "text") {
+      afterOther = true;
+      continue;
+    }
+    if (!block.text) continue;
+    text += (afterOther && text ? "\n\n" : "") + block.text;
+    afterOther = false;
+  }
+  return text;
 }
 
 function summarise(added: MessageParam[], replies: Message[], usage: TurnUsage, toolCalls: ToolCallRecord[]): TurnResult {
   const final = replies[replies.length - 1];
   const allBlocks = replies.flatMap((r) => r.content);
-  const text = final.content
-    .filter((b) => b.type === "text")
-    .map((b) => (b as any).text as string)
-    .join("");
+  // A turn paused by server tools goes on in the next answer: its text belongs to the final one.
+  let first = replies.length - 1;
+  while (first > 0 && replies[first - 1].stop_reason === "pause_turn") first--;
+  const text = answerText(replies.slice(first).flatMap((r) => r.content));
   const thinking = allBlocks
     .filter((b) => b.type === "thinking")
     .map((b) => (b as any).thinking as string)

@@ -1,8 +1,11 @@
-// What a tool result node sends back to Claude: a string as it is, anything else as JSON, an image
-// or PDF Buffer as an image or document block. Huge text is cut, and Claude is told so.
+// What a tool result node sends back to Claude: a string as it is, content blocks (text, image,
+// document, search_result) as blocks, anything else as JSON, an image or PDF Buffer as an image or
+// document block. Huge text is cut, and Claude is told so.
 import type { ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeNodeError } from "../errors";
 import { sniffType } from "../content/attachments";
+import { TOOL_RESULT_BLOCKS, isBlockLike } from "../content/block-types";
+import { checkBlock, isBlockList } from "../content/content";
 
 export const MAX_RESULT_CHARS = 100_000;
 /** The API's limit for one image. */
@@ -51,6 +54,12 @@ export function resultContent(value: unknown, texts: ResultTexts, max = MAX_RESU
     }
     const text = capped(bytes.toString("utf8"), texts, max);
     return { content: text, summary: text };
+  }
+  // Only real content blocks are blocks: other objects with a `type` (an event, a state) are data.
+  const blocks = Array.isArray(value) && isBlockList(value, false) ? value : isBlockLike(value) ? [value] : undefined;
+  if (blocks) {
+    const content = blocks.map((block, index) => checkBlock(block, index, (type) => TOOL_RESULT_BLOCKS[type]));
+    return { content: content as Exclude<ToolAnswer["content"], string>, summary: content };
   }
   const text = capped(asText(value), texts, max);
   return { content: text, summary: text };

@@ -21,6 +21,35 @@ describe("user content", () => {
     assert.strictEqual(toUserContent({ temperature: 21 }), '{"temperature":21}');
   });
 
+  it("sends objects and lists whose `type` is not a content block type as JSON", () => {
+    const event = { type: "state_changed", entity_id: "light.kitchen", new_state: { state: "on" } };
+    assert.strictEqual(toUserContent(event), JSON.stringify(event));
+    assert.strictEqual(toUserContent([event, { type: "call_service" }]), JSON.stringify([event, { type: "call_service" }]));
+    assert.strictEqual(toUserContent([1, 2, 3]), "[1,2,3]");
+    // A list with a content block is content: the rest of it must be blocks too.
+    assert.throws(() => toUserContent([{ type: "text", text: "hi" }, event]), failsWith("errors.bad-block"));
+    assert.throws(() => toUserContent(["hi", 42]), failsWith("errors.bad-block"));
+    // A block type of the API that a flow cannot send is refused, not sent as text.
+    assert.throws(() => toUserContent({ type: "tool_use", id: "x", name: "n", input: {} }), failsWith("errors.bad-block"));
+  });
+
+  it("takes search_result blocks with their citations setting, and refuses malformed ones", () => {
+    const result = { type: "search_result", source: "https://wiki.example/a", title: "A", content: [{ type: "text", text: "Fact." }], citations: { enabled: true } };
+    assert.deepStrictEqual(toUserContent([result, "Question?"]), [result, { type: "text", text: "Question?" }]);
+    assert.deepStrictEqual(toUserContent(result), [result]);
+    for (const broken of [
+      { ...result, source: "" },
+      { ...result, title: undefined },
+      { ...result, content: [] },
+      { ...result, content: "Fact." },
+      { ...result, content: [{ type: "image", source: {} }] },
+      { ...result, content: [{ type: "text", text: "x", extra: 1 }] },
+    ]) {
+      assert.throws(() => toUserContent([broken]), failsWith("errors.bad-source"), JSON.stringify(broken));
+    }
+    assert.throws(() => toUserContent([{ ...result, id: 1 }]), failsWith("errors.block-field"));
+  });
+
   it("rejects blank, binary, circular and unknown input with a clear reason", () => {
     for (const blank of [undefined, null, "", "  \n", []]) assert.throws(() => toUserContent(blank), failsWith("errors.empty-input"));
     assert.throws(() => toUserContent(Buffer.from("x")), failsWith("errors.binary-input"));

@@ -1,5 +1,5 @@
 import assert from "assert";
-import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import type { MessageParam, SearchResultBlockParam, TextBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { historyProblem, replayable, startsTurn, trimHistory, withoutThinking } from "../../../nodes/lib/conversation/history";
 
 const user = (text: string): MessageParam => ({ role: "user", content: text });
@@ -66,6 +66,20 @@ describe("history soundness", () => {
     assert.strictEqual(historyProblem([u("lights on"), a([call]), u([result]), a([{ type: "text", text: "Done." }])]), undefined);
   });
 
+  const searchResult: SearchResultBlockParam = { type: "search_result", source: "https://wiki.example/a", title: "A", content: [{ type: "text", text: "Fact." }], citations: { enabled: true } };
+  const cited: TextBlockParam = { type: "text", text: "Fact.", citations: [{ type: "search_result_location", source: "https://wiki.example/a", title: "A", cited_text: "Fact.", search_result_index: 0, start_block_index: 0, end_block_index: 0 }] };
+
+  it("accepts search_result blocks in user messages and tool results, with the answers citing them", () => {
+    assert.strictEqual(historyProblem([u([searchResult, { type: "text", text: "Q?" }]), a([cited])]), undefined);
+    assert.strictEqual(historyProblem([u("Q?"), a([call]), u([{ ...result, content: [searchResult] }]), a([cited])]), undefined);
+    assert.match(historyProblem([u([{ ...searchResult, content: [] }]), a("x")]) ?? "", /malformed search result/);
+    assert.match(historyProblem([u("Q?"), a([searchResult])]) ?? "", /a block of type search_result from the assistant/);
+  });
+
+  it("leaves block types newer than the SDK to the API", () => {
+    assert.strictEqual(historyProblem([u("Q?"), a([{ type: "some_future_block", data: 1 } as any, { type: "text", text: "x" }])]), undefined);
+  });
+
   const broken: Array<[string, unknown, RegExp]> = [
     ["not a list", { messages: [] }, /not a list/],
     ["a message that is not an object", [u("hi"), "hello"], /message 1 is not an object/],
@@ -77,7 +91,7 @@ describe("history soundness", () => {
     ["an empty text block", [u("hi"), a([{ type: "text", text: " " }])], /an empty text block/],
     ["a thinking block without signature", [u("hi"), a([{ type: "thinking", thinking: "hm" } as any, { type: "text", text: "x" }])], /malformed thinking/],
     ["a tool call without input", [u("hi"), a([{ type: "tool_use", id: "t", name: "n" } as any]), u([{ type: "tool_result", tool_use_id: "t" }]), a("ok")], /malformed tool call/],
-    ["an image from the assistant", [u("hi"), a([{ type: "image", source: { type: "base64" } } as any])], /image block without a source/],
+    ["an image from the assistant", [u("hi"), a([{ type: "image", source: { type: "base64" } } as any])], /a block of type image from the assistant/],
     ["a start with the assistant", [a("hello"), u("hi"), a("x")], /does not start with a user message/],
     ["a start with a tool result", [u([result]), a("x")], /does not start with a user message/],
     ["a tool call without its result", [u("hi"), a([call]), u("next"), a("x")], /tool call in message 1 has no result/],

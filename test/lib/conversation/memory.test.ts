@@ -36,6 +36,20 @@ describe("conversation memory", () => {
     assert.deepStrictEqual(await memory.load("c1"), { messages: [] });
   });
 
+  it("keeps a code execution container with the conversation until it expires", async () => {
+    let now = Date.parse("2026-12-01T10:00:00Z");
+    const memory = new ConversationMemory(memoryContext(), { idleMinutes: 0, maxMessages: 40 }, () => now);
+    const container = { id: "container_1", expires_at: "2026-12-01T11:00:00Z" };
+    await memory.save("c1", turn(1), "m", false, container);
+    assert.deepStrictEqual((await memory.load("c1")).container, container);
+    now = Date.parse("2026-12-01T11:00:01Z");
+    const later = await memory.load("c1");
+    assert.strictEqual(later.container, undefined);
+    assert.deepStrictEqual(later.messages, turn(1), "the conversation itself stays");
+    await memory.save("c2", turn(1), "m", false, { id: "container_2", expires_at: "not a date" });
+    assert.strictEqual((await memory.load("c2")).container, undefined, "an unreadable expiry counts as expired");
+  });
+
   it("trims to the cap on save", async () => {
     const memory = new ConversationMemory(memoryContext(), { idleMinutes: 0, maxMessages: 4 });
     await memory.save("c1", [...turn(1), ...turn(2), ...turn(3)]);

@@ -1,7 +1,7 @@
 import assert from "assert";
 import type { Message, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeNodeError } from "../../../nodes/lib/errors";
-import { runTurn, stopError, totalTokens, type TurnSettings } from "../../../nodes/lib/conversation/turn";
+import { answerText, runTurn, stopError, totalTokens, type TurnSettings } from "../../../nodes/lib/conversation/turn";
 
 function message(content: any[], stop_reason: string, usage = { input_tokens: 1, output_tokens: 1 }): Message {
   return { id: "m", type: "message", role: "assistant", model: "claude-haiku-4-5", content, stop_reason, stop_sequence: null, usage } as unknown as Message;
@@ -33,6 +33,35 @@ const user: MessageParam = { role: "user", content: "turn on the lights" };
 const call = (id: string) => ({ type: "tool_use", id, name: "lights", input: { on: true } });
 
 describe("turn runner", () => {
+  it("joins text blocks in a row as they are, and starts a paragraph after a server tool", () => {
+    const search = { type: "server_tool_use", id: "s", name: "web_search", input: {} };
+    const found = { type: "web_search_tool_result", tool_use_id: "s", content: [] };
+    const text = (t: string) => ({ type: "text", text: t });
+    assert.strictEqual(answerText([text("Let me search."), search, found, text("It is "), text("sunny"), text(".")] as any), "Let me search.\n\nIt is sunny.");
+    assert.strictEqual(answerText([{ type: "thinking", thinking: "hm", signature: "x" }, text("Hi")] as any), "Hi", "nothing before the first text");
+    assert.strictEqual(answerText([text("A"), search, text(""), found, text("B")] as any), "A\n\nB", "empty text adds no paragraph");
+  });
+
+  it("sends the conversation's container with code execution, and a newer one from the answers", async () => {
+    const codeTools = { tools: [{ type: "code_execution_20250825", name: "code_execution" }] } as const;
+    const withContainer = (m: Message, id: string) => ({ ...m, container: { id, expires_at: "2099-01-01T00:00:00Z", skills: null } }) as Message;
+    const bodies: any[] = [];
+    const replies = [withContainer(message([{ type: "server_tool_use", id: "s", name: "bash_code_execution", input: {} }], "pause_turn"), "c_new"), message([{ type: "text", text: "ok" }], "end_turn")];
+    const s = settings([], {
+      container: "c_old",
+      request: (messages) => ({ model: "m", max_tokens: 10, messages: [...messages], ...codeTools }) as any,
+      send: async (params) => (bodies.push(params), replies.shift()!),
+      maxContinuations: 2,
+    });
+    const result = await runTurn([], user, s);
+    assert.deepStrictEqual(bodies.map((b) => b.container), ["c_old", "c_new"]);
+    assert.strictEqual(result.container?.id, "c_new");
+    // Without code execution among the tools there is no container to name.
+    const plainBodies: any[] = [];
+    await runTurn([], user, settings([], { container: "c_old", send: async (params) => (plainBodies.push(params), message([{ type: "text", text: "ok" }], "end_turn")) }));
+    assert.strictEqual(plainBodies[0].container, undefined);
+  });
+
   it("runs tool rounds, answering all calls of a round in one message, and sums usage", async () => {
     const s = settings([message([call("a"), call("b")], "tool_use"), message([{ type: "text", text: "Done." }], "end_turn", { input_tokens: 5, output_tokens: 2 })]);
     const result = await runTurn([], user, s);

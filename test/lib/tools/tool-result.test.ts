@@ -13,6 +13,20 @@ describe("tool-result", () => {
     assert.deepStrictEqual(resultContent(false, texts).content, "false");
   });
 
+  it("sends content blocks (search_result among them) as blocks, and other typed objects as JSON", () => {
+    const result = { type: "search_result", source: "https://wiki.example/a", title: "A", content: [{ type: "text", text: "Fact." }], citations: { enabled: true } };
+    assert.deepStrictEqual(resultContent([result, { type: "text", text: "more" }], texts).content, [result, { type: "text", text: "more" }]);
+    assert.deepStrictEqual(resultContent(result, texts).content, [result]);
+    const event = { type: "state_changed", entity_id: "light.a" };
+    assert.strictEqual(resultContent(event, texts).content, JSON.stringify(event));
+    assert.strictEqual(resultContent([event], texts).content, JSON.stringify([event]));
+    assert.strictEqual(resultContent(["a", "b"], texts).content, '["a","b"]', "a list of strings stays data");
+    const refused = (e: unknown) => e instanceof ClaudeNodeError && e.key === "errors.bad-block";
+    assert.throws(() => resultContent([{ type: "tool_reference", tool_name: "x" }], texts), refused);
+    assert.throws(() => resultContent({ type: "tool_use", id: "t", name: "n", input: {} }, texts), refused);
+    assert.throws(() => resultContent([result, 42], texts), refused);
+  });
+
   it("sends something for an empty result, since Claude needs content", () => {
     assert.strictEqual(resultContent(undefined, texts).content, "(nothing)");
     assert.strictEqual(resultContent("  ", texts).content, "(nothing)");
