@@ -3,10 +3,11 @@
 import type { NodeAPI, NodeDef } from "node-red";
 import { Account } from "./lib/api/account";
 import { editorNumber } from "./lib/api/editor-values";
-import { OptionsError, optionsFromConfig } from "./lib/api/options";
+import { ACCOUNT_DEFAULTS } from "./lib/defaults";
+import { optionsFromConfig } from "./lib/api/options";
 import type { ClaudeConfigNode } from "./runtime/account-node";
 import { registerAdminRoutes } from "./runtime/admin-routes";
-import { t } from "./runtime/messages";
+import { translate } from "./runtime/messages";
 import { warnIfNotDurable } from "./runtime/store-warning";
 
 interface ClaudeConfigDef extends NodeDef {
@@ -39,14 +40,14 @@ export = function (RED: NodeAPI) {
       this.account = new Account({
         apiKey: this.credentials?.apiKey || undefined,
         baseUrl: String(def.baseUrl ?? "").trim() || undefined,
-        timeoutSeconds: editorNumber(def.timeout, 600, { positive: true }),
-        maxRetries: editorNumber(def.retries, 2, WHOLE),
-        maxConcurrent: editorNumber(def.maxConcurrent, 0, WHOLE),
+        timeoutSeconds: editorNumber(def.timeout, ACCOUNT_DEFAULTS.timeout, { positive: true }),
+        maxRetries: editorNumber(def.retries, ACCOUNT_DEFAULTS.retries, WHOLE),
+        maxConcurrent: editorNumber(def.maxConcurrent, ACCOUNT_DEFAULTS.maxConcurrent, WHOLE),
         options: optionsFromConfig(def),
         limits: {
-          maxToolRounds: editorNumber(def.maxToolRounds, 0, WHOLE),
-          maxTurnTokens: editorNumber(def.maxTurnTokens, 0, WHOLE),
-          maxDailyTokens: editorNumber(def.maxDailyTokens, 0, WHOLE),
+          maxToolRounds: editorNumber(def.maxToolRounds, ACCOUNT_DEFAULTS.maxToolRounds, WHOLE),
+          maxTurnTokens: editorNumber(def.maxTurnTokens, ACCOUNT_DEFAULTS.maxTurnTokens, WHOLE),
+          maxDailyTokens: editorNumber(def.maxDailyTokens, ACCOUNT_DEFAULTS.maxDailyTokens, WHOLE),
         },
       });
       const guard = this.account.guard;
@@ -59,7 +60,7 @@ export = function (RED: NodeAPI) {
       // Waited for before the reply is handed on, so a count a store writes at once is on disk by then.
       guard.onChange = (usage) => new Promise<void>((resolve) => global.set(key, usage, store, () => resolve()));
     } catch (err) {
-      this.problem = err instanceof OptionsError ? t(RED, err.key, err.params) : String(err);
+      this.problem = translate(RED, err).text;
       this.error(this.problem);
     }
     this.on("close", (done: () => void) => {

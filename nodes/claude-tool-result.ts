@@ -1,10 +1,9 @@
 // "Claude tool result": returns msg.payload to Claude as the result of the call named by msg.tool
 // (like `http response`). A thin adapter: the rules live in lib/.
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
-import { ClaudeNodeError } from "./lib/errors";
 import { callKey } from "./lib/tools/tool-calls";
 import { errorText, resultContent, type ResultTexts, type ToolAnswer } from "./lib/tools/tool-result";
-import { t } from "./runtime/messages";
+import { flowError, FlowFailure, t, translate } from "./runtime/messages";
 import { pendingToolCalls } from "./runtime/tool-registry";
 
 type Msg = NodeMessage & Record<string, any>;
@@ -15,17 +14,20 @@ export = function (RED: NodeAPI) {
     empty: t(RED, "tool.result-empty"),
   };
 
-  /** The answer for Claude; a result that cannot be sent becomes an error result saying why. */
-  function answerFor(node: Node, msg: Msg): ToolAnswer {
-    const failure = errorText(msg.error);
-    const isError = msg.is_error === true || failure !== undefined;
+  /**
+   * The answer for Claude; a result that cannot be sent becomes an error result saying why, and
+   * the message fails with the same reason.
+   */
+  function answerFor(msg: Msg): { answer: ToolAnswer; failure?: FlowFailure } {
+    const failed = errorText(msg.error);
+    const isError = msg.is_error === true || failed !== undefined;
     try {
-      const { content, summary } = resultContent(failure !== undefined && msg.is_error !== true ? failure : msg.payload, texts);
-      return { content, summary, isError };
+      const { content, summary } = resultContent(failed !== undefined && msg.is_error !== true ? failed : msg.payload, texts);
+      return { answer: { content, summary, isError } };
     } catch (err) {
-      const message = err instanceof ClaudeNodeError ? t(RED, err.key, err.params) : String(err);
-      node.error(message, msg);
-      return { content: message, summary: message, isError: true };
+      const problem = translate(RED, err);
+      msg.error = flowError(problem);
+      return { answer: { content: problem.text, summary: problem.text, isError: true }, failure: new FlowFailure(problem.text, problem.type) };
     }
   }
 
@@ -45,10 +47,10 @@ export = function (RED: NodeAPI) {
         node.status({ fill: "yellow", shape: "ring", text: t(RED, "status.tool-result-unmatched") });
         return done();
       }
-      const answer = answerFor(node, msg);
+      const { answer, failure } = answerFor(msg);
       pendingToolCalls.answer(key, answer);
       node.status({ fill: answer.isError ? "yellow" : "green", shape: "dot", text: t(RED, answer.isError ? "status.tool-result-error" : "status.tool-result-sent", { name: tool.name ?? "" }) });
-      done();
+      done(failure);
     });
   }
 

@@ -1,19 +1,22 @@
 // "Claude tool": a tool Claude may call. Each call leaves the node as a message (like `http in`)
-// and waits for a "Claude tool result" node to answer it. A conversation node finds this node and
-// uses it as a ToolProvider. A thin adapter: the rules live in lib/.
+// and waits for a "Claude tool result" node to answer it. While deployed, the node is a tool source
+// in the registry that conversations ask for their tools. A thin adapter: the rules live in lib/.
 import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import { actionPayload, actionSchema, checkAllowList, checkCall, type ActionInput, type AllowList, type Problem } from "./lib/tools/ha-action";
 import { editorList, editorNumber } from "./lib/api/editor-values";
+import { EMPTY_SCHEMA, TOOL_DEFAULTS } from "./lib/defaults";
 import { callKey, toolMessage, type Settled } from "./lib/tools/tool-calls";
 import type { ToolAnswer } from "./lib/tools/tool-result";
-import { compileSchema, errorsText, SchemaError, type CompiledSchema } from "./lib/data/json-schema";
+import { compileSchema, errorsText, schemaProblem, type CompiledSchema } from "./lib/data/json-schema";
 import { toolInputSchema } from "./lib/tools/tool-schema";
-import { errorOutcome, TOOL_NAME, type CallOrigin, type ToolProvider } from "./lib/tools/tools";
+import { errorOutcome, TOOL_NAME, type CallOrigin } from "./lib/tools/tools";
+import type { ToolSource } from "./lib/tools/tool-source";
 import type { ToolOutcome } from "./lib/conversation/turn";
-import { ClaudeNodeError } from "./lib/errors";
-import { t } from "./runtime/messages";
+import { ClaudeError } from "./lib/errors";
+import { t, translate } from "./runtime/messages";
 import { pendingToolCalls } from "./runtime/tool-registry";
+import { toolSources } from "./runtime/tool-sources";
 
 interface ToolDef extends NodeDef {
   description?: string;
@@ -24,8 +27,6 @@ interface ToolDef extends NodeDef {
   entities?: string[] | string;
 }
 
-const DEFAULT_TIMEOUT_S = 30;
-const EMPTY_SCHEMA = { type: "object", properties: {} };
 
 export = function (RED: NodeAPI) {
   const text = (p: Problem) => t(RED, p.key, p.params);
@@ -35,18 +36,18 @@ export = function (RED: NodeAPI) {
     const node = this;
     const name = String(def.name ?? "").trim();
     const mode = def.mode === "ha" ? "ha" : "plain";
-    const timeoutS = editorNumber(def.timeout, DEFAULT_TIMEOUT_S, { positive: true });
+    const timeoutS = editorNumber(def.timeout, TOOL_DEFAULTS.timeout, { positive: true });
     const allow: AllowList = { actions: editorList(def.actions), entities: editorList(def.entities) };
 
     let definition: Tool;
     let validator: CompiledSchema;
     try {
-      if (!TOOL_NAME.test(name)) throw new ClaudeNodeError("errors.tool-bad-name", { name });
+      if (!TOOL_NAME.test(name)) throw new ClaudeError("errors.tool-bad-name", { name });
       let schema;
       let description = String(def.description ?? "").trim();
       if (mode === "ha") {
         const problems = checkAllowList(allow);
-        if (problems.length) throw new ClaudeNodeError("errors.ha-bad-settings", { detail: problems.map(text).join(" ") });
+        if (problems.length) throw new ClaudeError("errors.ha-bad-settings", { detail: problems.map(text).join(" ") });
         schema = actionSchema(allow, {
           action: t(RED, "tool.ha-action"),
           entity_id: t(RED, "tool.ha-entity", { entities: allow.entities.join(", ") }),
@@ -60,11 +61,11 @@ export = function (RED: NodeAPI) {
       schema = validator.schema;
       definition = { name, input_schema: toolInputSchema(schema), ...(description ? { description } : {}) };
     } catch (err) {
-      const message =
-        err instanceof ClaudeNodeError ? t(RED, err.key, err.params) : err instanceof SchemaError ? t(RED, "errors.tool-bad-schema", { detail: err.message }) : String(err);
+      const detail = schemaProblem(err);
+      const message = translate(RED, detail === undefined ? err : new ClaudeError("errors.tool-bad-schema", { detail })).text;
       node.status({ fill: "red", shape: "ring", text: t(RED, "status.tool-broken") });
       node.error(t(RED, "errors.tool-not-offered", { name: name || node.id, detail: message }));
-      // Without the provider methods no conversation offers this tool to Claude.
+      // Not registered as a source: no conversation offers this tool to Claude.
       return;
     }
 
@@ -87,7 +88,7 @@ export = function (RED: NodeAPI) {
       return errors.length ? [errorsText(errors)] : [];
     }
 
-    async function invoke(call: ToolUseBlock, origin: CallOrigin, signal?: AbortSignal): Promise<ToolOutcome> {
+    async function invoke(call: ToolUseBlock, origin: CallOrigin, signal: AbortSignal): Promise<ToolOutcome> {
       const problems = problemsWith(call.input);
       if (problems.length) {
         showStatus("rejected");
@@ -118,10 +119,11 @@ export = function (RED: NodeAPI) {
       }
     }
 
-    const provider: ToolProvider = { toolName: name, definition: () => definition, invoke };
-    Object.assign(node, provider);
+    const source: ToolSource = { label: name, tools: async () => [definition], call: invoke };
+    const unregister = toolSources.add({ id: node.id, kind: "claude-tool", z: node.z, source });
 
     node.on("close", (done: () => void) => {
+      unregister();
       // Calls still waiting end now: their conversation gets an error result, no timer stays behind.
       pendingToolCalls.cancelOwner(node.id);
       done();

@@ -1,6 +1,7 @@
-// Shared by the edit dialogs of node-red-contrib-claude (loaded by each node's HTML): checks a JSON
-// Schema as it is typed, with the runtime's own checks, and says what the chosen account's model does
-// with a schema. Texts come from the account node's catalog, which holds the package's shared texts.
+// Shared by the edit dialogs of node-red-contrib-claude (loaded by each node's HTML): the dialogs'
+// label width, the typed-input types, the JSON check of schema fields; checks a JSON Schema as it is
+// typed, with the runtime's own checks, and says what the chosen account's model does with a schema.
+// Texts come from the account node's catalog, which holds the package's shared texts.
 (function () {
   "use strict";
   if (window.ClaudeEditor) return;
@@ -20,7 +21,9 @@
   $("<style>")
     .text(".claude-check { margin-top: 4px; font-size: 0.9em; }" +
       ".claude-check-ok { color: var(--red-ui-text-color-success, #3a7d44); }" +
-      ".claude-check-bad { color: var(--red-ui-text-color-error, #d00); }")
+      ".claude-check-bad { color: var(--red-ui-text-color-error, #d00); }" +
+      // Wide enough for the German labels.
+      ".claude-row > label:first-child { width: 130px; }")
     .appendTo("head");
 
   /**
@@ -95,5 +98,24 @@
     update();
   }
 
-  window.ClaudeEditor = { watchSchema: watchSchema, describeStructuredOutput: describeStructuredOutput };
+  /** Where a typed input of these nodes may read from. */
+  var INPUT_TYPES = ["msg", "flow", "global", "str", "env"];
+
+  /** A schema field's check before saving: empty, or JSON text holding an object. */
+  function isJsonObjectOrEmpty(value) {
+    if (!value || !String(value).trim()) return true;
+    try {
+      var parsed = JSON.parse(value);
+      return !!parsed && typeof parsed === "object" && !Array.isArray(parsed);
+    } catch (e) {
+      return false;
+    }
+  }
+
+  window.ClaudeEditor = {
+    INPUT_TYPES: INPUT_TYPES,
+    isJsonObjectOrEmpty: isJsonObjectOrEmpty,
+    watchSchema: watchSchema,
+    describeStructuredOutput: describeStructuredOutput
+  };
 })();

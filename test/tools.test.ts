@@ -1,5 +1,6 @@
 import assert from "assert";
 import { pendingToolCalls } from "../nodes/runtime/tool-registry";
+import { toolSources } from "../nodes/runtime/tool-sources";
 import { AnthropicStandIn, toolResults } from "./standins/anthropic-standin";
 import { ALL_NODES, KEY, account, collect, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
 
@@ -270,6 +271,20 @@ describe("tool nodes", function () {
     assert.deepStrictEqual(out.claude.tool_calls[2].result, { type: "image", media_type: "image/png", bytes: png.length });
   });
 
+  it("removes the API key from a flow's error text before it reaches Claude", async () => {
+    const nodes = await load(api, [{ name: "fetch" }]);
+    answer(nodes, 0, () => ({ payload: "ignored", error: { message: `HTTP 401 for x-api-key: ${KEY}` } }));
+    api.reply({ content: [toolUse("t1", "fetch", {})] });
+    const done = nextMessage(nodes.out);
+    nodes.chat.receive({ payload: "Fetch", conversation_id: "c1" });
+    const out = await done;
+    const [result] = toolResults(api.messageRequests[1].body);
+    assert.strictEqual(result.content, "HTTP 401 for x-api-key: [redacted]");
+    assert.strictEqual(result.is_error, true);
+    assert.ok(!JSON.stringify(api.messageRequests.map((r) => r.body)).includes(KEY));
+    assert.ok(!JSON.stringify(out.claude).includes(KEY));
+  });
+
   it("cuts a huge result and tells Claude", async () => {
     const nodes = await load(api, [{ name: "dump" }]);
     answer(nodes, 0, () => ({ payload: "y".repeat(150_000) }));
@@ -349,6 +364,42 @@ describe("tool nodes", function () {
     nodes.chat.receive({ payload: "Hi" });
     await done;
     assert.deepStrictEqual(api.messageRequests[0].body.tools.map((t: any) => t.name), ["two"]);
+  });
+
+  it("offers the tools of another registered source beside the tool nodes, unique by name, and runs its calls there", async () => {
+    const calls: any[] = [];
+    const unregister = toolSources.add({
+      id: "server",
+      kind: "test-source",
+      source: {
+        label: "test server",
+        tools: async () => [{ name: "lookup", input_schema: { type: "object", properties: {} } }],
+        call: async (call) => {
+          calls.push(call);
+          return { block: { type: "tool_result", tool_use_id: call.id, content: "from the server" }, record: { id: call.id, name: call.name, input: call.input, result: "from the server", is_error: false } };
+        },
+        instructions: async () => "Use lookup for facts.",
+      },
+    });
+    try {
+      const nodes = await load(api, [{ name: "lookup" }], { toolMode: "selected", tools: ["tool0", "server"] });
+      let flowCalled = false;
+      nodes.calls(0).on("input", () => (flowCalled = true));
+      api.reply({ content: [toolUse("toolu_1", "lookup_2", {})] });
+      api.reply({ content: [{ type: "text", text: "Done." }] });
+      const done = nextMessage(nodes.out);
+      nodes.chat.receive({ payload: "Hi", instructions: "Be brief." });
+      const msg = await done;
+      const first = api.messageRequests[0].body;
+      assert.deepStrictEqual(first.tools.map((t: any) => t.name), ["lookup", "lookup_2"]);
+      assert.match(JSON.stringify(first.system), /Be brief\.\\n\\nUse lookup for facts\./);
+      assert.deepStrictEqual(calls.map((c) => c.name), ["lookup"], "the source gets the call under its own name");
+      assert.strictEqual(flowCalled, false, "the tool node with that name is not called");
+      assert.deepStrictEqual(toolResults(api.messageRequests[1].body).map((r: any) => r.content), ["from the server"]);
+      assert.strictEqual(msg.claude.tool_calls[0].name, "lookup_2");
+    } finally {
+      unregister();
+    }
   });
 
   describe("Home Assistant action mode", () => {

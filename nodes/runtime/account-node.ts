@@ -1,7 +1,7 @@
 // How other nodes reach the account held by a claude-config node.
 import type { Node, NodeAPI } from "node-red";
 import type { Account } from "../lib/api/account";
-import { ClaudeNodeError } from "../lib/errors";
+import { ClaudeError } from "../lib/errors";
 
 export interface ClaudeConfigNode extends Node<{ apiKey?: string }> {
   account?: Account;
@@ -12,7 +12,7 @@ export interface ClaudeConfigNode extends Node<{ apiKey?: string }> {
 /** The account of a config node, or an error that names what to fix. */
 export function accountOf(RED: NodeAPI, configId: string | undefined): Account {
   const config = configId ? (RED.nodes.getNode(configId) as ClaudeConfigNode | null) : null;
-  if (!config) throw new ClaudeNodeError("errors.no-config", {}, "invalid_config");
-  if (!config.account) throw new ClaudeNodeError("errors.bad-config", { detail: config.problem ?? "" }, "invalid_config");
+  if (!config) throw new ClaudeError("errors.no-config", {}, "invalid_config");
+  if (!config.account) throw new ClaudeError("errors.bad-config", { detail: config.problem ?? "" }, "invalid_config");
   return config.account;
 }

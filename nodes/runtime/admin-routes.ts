@@ -13,12 +13,12 @@
 import type { NodeAPI } from "node-red";
 import type { Request, Response } from "express";
 import { Account } from "../lib/api/account";
-import { ClaudeNodeError, describeError, redact } from "../lib/errors";
+import { ClaudeError, redact } from "../lib/errors";
 import { pickableModels } from "../lib/api/models";
 import { checkSchema } from "../lib/data/schema-check";
 import { DEFAULT_OPTIONS } from "../lib/api/options";
 import type { ClaudeConfigNode } from "./account-node";
-import { t } from "./messages";
+import { translate } from "./messages";
 
 /** What the editor holds in a password field whose stored value was not changed. */
 const UNCHANGED_PASSWORD = "__PWRD__";
@@ -36,10 +36,10 @@ export function registerAdminRoutes(RED: NodeAPI): void {
   app.get("/claude-config/:id/models", needs("claude-config.read"), (req: Request, res: Response) => {
     const config = RED.nodes.getNode(String(req.params.id)) as ClaudeConfigNode | null;
     if (!config || config.type !== "claude-config") {
-      return fail(res, 404, new ClaudeNodeError("errors.not-deployed", {}, "not_deployed"));
+      return fail(res, 404, new ClaudeError("errors.not-deployed", {}, "not_deployed"));
     }
     if (!config.account) {
-      return fail(res, 409, new ClaudeNodeError("errors.bad-config", { detail: config.problem ?? "" }, "invalid_config"));
+      return fail(res, 409, new ClaudeError("errors.bad-config", { detail: config.problem ?? "" }, "invalid_config"));
     }
     return answer(res, config.account);
   });
@@ -48,7 +48,7 @@ export function registerAdminRoutes(RED: NodeAPI): void {
     const body = (req.body ?? {}) as { apiKey?: unknown; baseUrl?: unknown };
     const baseUrl = typeof body.baseUrl === "string" ? body.baseUrl.trim() : "";
     if (baseUrl && !isHttpUrl(baseUrl)) {
-      return fail(res, 400, new ClaudeNodeError("errors.bad-base-url", { url: baseUrl }, "invalid_request"));
+      return fail(res, 400, new ClaudeError("errors.bad-base-url", { url: baseUrl }, "invalid_request"));
     }
     const account = new Account({
       apiKey: typedKey(body.apiKey) ?? storedKey(RED, String(req.params.id)),
@@ -70,8 +70,8 @@ export function registerAdminRoutes(RED: NodeAPI): void {
       checkSchema(text, body.use === "data" ? "data" : "tool");
       res.json({ ok: true });
     } catch (err) {
-      const described = describeError(err);
-      res.json({ ok: false, error: { message: t(RED, described.key, described.params), key: described.key, params: described.params } });
+      const failure = translate(RED, err);
+      res.json({ ok: false, error: { message: failure.text, key: failure.key, params: failure.params } });
     }
   });
 
@@ -84,20 +84,16 @@ export function registerAdminRoutes(RED: NodeAPI): void {
       // Redacted in case a host echoes the key back in what it answers.
       res.type("application/json").send(redact(JSON.stringify({ models }), secret));
     } catch (err) {
-      fail(res, err instanceof ClaudeNodeError ? 400 : 502, err, secret);
+      fail(res, err instanceof ClaudeError ? 400 : 502, err, secret);
     }
   }
 
   /** { error: { message, key, params, type, status } }: the dialog shows it in the user's language. */
   function fail(res: Response, httpStatus: number, err: unknown, secret?: string): void {
-    const described = describeError(err);
-    const params = Object.fromEntries(
-      Object.entries(described.params).map(([k, v]) => [k, typeof v === "string" ? redact(v, secret) : v]),
-    );
-    const message = redact(t(RED, described.key, params), secret);
+    const failure = translate(RED, err, secret);
     res.set("Cache-Control", "no-store");
     // Never 401: the editor takes that as "log in again". The API's own status is in the body.
-    res.status(httpStatus).json({ error: { message, key: described.key, params, type: described.type, status: described.status } });
+    res.status(httpStatus).json({ error: { message: failure.text, key: failure.key, params: failure.params, type: failure.type, status: failure.status } });
   }
 }
 

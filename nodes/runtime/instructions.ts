@@ -1,7 +1,7 @@
 // Instructions as every node takes them: a Mustache template rendered per message with msg, flow,
 // global and env, or msg.instructions as given; a broken template is reported when the node starts.
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { ClaudeNodeError } from "../lib/errors";
+import { ClaudeError } from "../lib/errors";
 import { renderTemplate, templateProblem } from "../lib/content/template";
 import { t } from "./messages";
 
@@ -20,7 +20,7 @@ export function instructionsFor(RED: NodeAPI, node: Node, template: string, msg:
       },
     });
   } catch (err) {
-    throw new ClaudeNodeError("errors.bad-template", { detail: err instanceof Error ? err.message : String(err) });
+    throw new ClaudeError("errors.bad-template", { detail: err instanceof Error ? err.message : String(err) });
   }
 }
 

@@ -1,7 +1,6 @@
-// Node-RED glue shared by the node adapters: the message catalog, typed inputs, and how failures
-// reach a flow (node.error(text, msg) so Catch nodes see them, with msg.error filled in).
+// Node-RED glue shared by the node adapters: the message catalog, typed inputs, and failures as text.
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { describeError, redact } from "../lib/errors";
+import { describeError, redact, type FlowError } from "../lib/errors";
 
 /** Every runtime message lives in the account node's catalog, so all nodes share one set. */
 const NAMESPACE = "node-red-contrib-claude/claude-config";
@@ -36,27 +35,39 @@ export function evaluate(RED: NodeAPI, node: Node, value: string, type: string, 
   });
 }
 
-export interface ErrorReport {
+export interface Translated extends FlowError {
+  /** The message in the runtime's language, without the secret. */
   text: string;
-  type: string;
 }
 
-/**
- * Reports a failed message: msg.error = { message, type, status, request_id }, then node.error(text, msg),
- * and a red status. The API key is removed from anything that is shown.
- */
-export function reportError(RED: NodeAPI, node: Node, err: unknown, msg: NodeMessage & Record<string, any>, secret?: string): ErrorReport {
+/** The one place a failure becomes text: its catalog message, with the API key removed from it and its parameters. */
+export function translate(RED: NodeAPI, err: unknown, secret?: string): Translated {
   const described = describeError(err);
   const params = Object.fromEntries(Object.entries(described.params).map(([k, v]) => [k, typeof v === "string" ? redact(v, secret) : v]));
-  const text = redact(t(RED, described.key, params), secret);
-  msg.error = { message: text, type: described.type, status: described.status, request_id: described.request_id, ...described.details };
-  if (described.type !== "aborted") {
-    node.status({ fill: "red", shape: "ring", text: shorten(text) });
-    node.error(text, msg);
-  }
-  return { text, type: described.type };
+  return { ...described, params, text: redact(t(RED, described.key, params), secret) };
+}
+
+/** msg.error as Catch nodes and flows read it. */
+export function flowError(failure: Translated): Record<string, unknown> {
+  const { text, type, status, request_id, code, details } = failure;
+  return { message: text, type, status, request_id, ...(code ? { code } : {}), ...details };
 }
 
 export function shorten(text: string, max = 40): string {
   return text.length > max ? text.slice(0, max - 1) + "…" : text;
+}
+
+/**
+ * The error a failed message ends with, done(err), as Node-RED passes it to Catch nodes: its text
+ * (without "Error: " in front), and msg.error.type as its code. No stack: it would point into this
+ * package, not at the flow.
+ */
+export class FlowFailure extends Error {
+  constructor(text: string, readonly code: string) {
+    super(text);
+    delete (this as { stack?: string }).stack;
+  }
+  override toString(): string {
+    return this.message;
+  }
 }

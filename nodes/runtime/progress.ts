@@ -2,7 +2,7 @@
 import type { Node, NodeAPI } from "node-red";
 import { t } from "./messages";
 
-/** An onText hook for Account.stream; one per message, so counts do not mix. */
+/** An onText hook for Account.createMessage; one per message, so counts do not mix. */
 export function writingStatus(RED: NodeAPI, node: Node): (delta: string) => void {
   let written = 0;
   return (delta) => {

@@ -86,7 +86,9 @@ export function nextError(node: any, timeoutMs = 10_000): Promise<{ text: string
     const timer = setTimeout(() => reject(new Error("no error was reported")), timeoutMs);
     node.once("call:error", (call: any) => {
       clearTimeout(timer);
-      resolve({ text: call.args[0], msg: call.args[1] });
+      // done(err) reaches node.error as the Error; node.error(text, msg) as the text.
+      const reported = call.args[0];
+      resolve({ text: reported instanceof Error ? reported.message : reported, msg: call.args[1] });
     });
   });
 }

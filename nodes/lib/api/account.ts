@@ -1,14 +1,13 @@
 // An Anthropic account as the config node holds it: one SDK client, reused by every node, the model
-// options they inherit, what the models endpoint says about each model, and every request in flight
-// so a redeploy can end them. No Node-RED here.
+// options they inherit, each model's capabilities as the models endpoint gives them, and every
+// request in flight so a redeploy can end them. No Node-RED here.
 import Anthropic, { APIError } from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsBase } from "@anthropic-ai/sdk/resources/messages";
-import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
+import type { ModelCapabilities, ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 import type { ModelOptions } from "./options";
-import type { ModelFacts } from "./request";
 import { Semaphore } from "./semaphore";
 import { requestWorth } from "./token-estimate";
 import { IdleWatchdog } from "./watchdog";
@@ -33,8 +32,10 @@ export interface StreamHooks {
   turn?: TurnBudget;
 }
 
-const FACTS_RETRY_MS = 5 * 60_000;
-const MAX_FACTS = 50;
+/** How long a model's capabilities (or the failure to get them) are kept before asking again. */
+const CAPABILITIES_CACHE_MS = 5 * 60_000;
+/** Models whose capabilities are kept at once. */
+const MAX_CACHED_MODELS = 50;
 /** Pause before sending again after an `error` event inside a stream (the SDK retries only HTTP errors). */
 const STREAM_RETRY_DELAY_MS = 500;
 
@@ -47,7 +48,7 @@ export class Account {
   readonly options: ModelOptions;
   private sdk?: Anthropic;
   private readonly inFlight = new Set<AbortController>();
-  private readonly facts = new Map<string, { at: number; value: Promise<ModelFacts> }>();
+  private readonly capabilityCache = new Map<string, { at: number; value: Promise<ModelCapabilities | undefined> }>();
   private readonly slots: Semaphore;
   private closed = false;
   /** Ends the account's other requests (model lookups) on close. */
@@ -67,7 +68,7 @@ export class Account {
 
   get client(): Anthropic {
     const apiKey = this.apiKey;
-    if (!apiKey) throw new ClaudeNodeError("errors.no-key", {}, "authentication_error");
+    if (!apiKey) throw new ClaudeError("errors.no-key", {}, "authentication_error");
     // The key is passed explicitly so the SDK never falls back to other credential sources.
     this.sdk ??= new Anthropic({
       apiKey,
@@ -80,13 +81,15 @@ export class Account {
   }
 
   /**
-   * Sends one request as a stream and resolves with the whole message. Waits for a free slot when the
-   * account limits parallel requests; checks the cost guard first and feeds it after.
+   * Sends one request, streamed (so long answers neither time out nor wait in silence), and resolves
+   * with the whole message. Waits for a free slot when the account limits parallel requests; checks
+   * the cost guard before each attempt and feeds it after; sends once more after a transient error
+   * event inside the stream.
    */
-  async stream(params: MessageCreateParamsBase, hooks: StreamHooks = {}): Promise<Message> {
-    if (this.closed) throw new ClaudeNodeError("errors.closed", {}, "aborted");
+  async createMessage(params: MessageCreateParamsBase, hooks: StreamHooks = {}): Promise<Message> {
+    if (this.closed) throw new ClaudeError("errors.closed", {}, "aborted");
     // An already-aborted signal fires no event: without this, a queued turn of a stopped node would still be sent.
-    if (hooks.signal?.aborted) throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+    if (hooks.signal?.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
     const client = this.client;
     const controller = new AbortController();
     const abort = () => controller.abort();
@@ -107,7 +110,7 @@ export class Account {
             admission.release();
           }
           await sleep(STREAM_RETRY_DELAY_MS, undefined, { signal: controller.signal }).catch(() => {
-            throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+            throw new ClaudeError("errors.aborted", {}, "aborted");
           });
         }
       } finally {
@@ -115,8 +118,8 @@ export class Account {
       }
     } catch (err) {
       // Aborted while queued for a slot: say so rather than pass on the signal's bare reason.
-      if (controller.signal.aborted && !(err instanceof ClaudeNodeError) && !(err instanceof APIError)) {
-        throw new ClaudeNodeError("errors.aborted", {}, "aborted");
+      if (controller.signal.aborted && !(err instanceof ClaudeError) && !(err instanceof APIError)) {
+        throw new ClaudeError("errors.aborted", {}, "aborted");
       }
       throw err;
     } finally {
@@ -142,7 +145,7 @@ export class Account {
     } catch (err) {
       // A failed stream may still have been billed for what it read and wrote.
       await this.count(stream.currentMessage?.usage, hooks);
-      if (stalled) throw new ClaudeNodeError("errors.stalled", { seconds: this.settings.timeoutSeconds }, "timeout");
+      if (stalled) throw new ClaudeError("errors.stalled", { seconds: this.settings.timeoutSeconds }, "timeout");
       throw err;
     } finally {
       watchdog.stop();
@@ -150,7 +153,7 @@ export class Account {
     // Counted once, also when the answer turns out to be cut off.
     await this.count(message.usage, hooks);
     // Every whole answer ends with a message_delta naming why it stopped; without it the answer was cut off.
-    if (!message.stop_reason) throw new ClaudeNodeError("errors.no-stop-reason", {}, "incomplete_response");
+    if (!message.stop_reason) throw new ClaudeError("errors.no-stop-reason", {}, "incomplete_response");
     return message;
   }
 
@@ -159,20 +162,21 @@ export class Account {
     return this.guard.record(usage, hooks.turn).catch(() => undefined);
   }
 
-  /** What the models endpoint says about a model, asked once; undefined when it cannot be asked. */
-  modelFacts(model: string): Promise<ModelFacts> {
-    const cached = this.facts.get(model);
-    if (cached && Date.now() - cached.at < FACTS_RETRY_MS) return cached.value;
+  /**
+   * What the models endpoint says a model takes, kept for a few minutes; undefined when it could not
+   * be asked (also kept, so a failing endpoint is not asked on every message).
+   */
+  modelCapabilities(model: string): Promise<ModelCapabilities | undefined> {
+    const cached = this.capabilityCache.get(model);
+    if (cached && Date.now() - cached.at < CAPABILITIES_CACHE_MS) return cached.value;
     const value = this.client.models.retrieve(model, {}, { maxRetries: 0, timeout: 10_000, signal: this.closing.signal }).then(
-      (info) => ({ capabilities: info.capabilities }),
-      () => {
-        // Unknown: ask again later rather than on every message.
-        return undefined;
-      },
+      (info) => info.capabilities ?? undefined,
+      () => undefined,
     );
     // msg.model can be anything a flow sends: remember a bounded number of models, oldest out first.
-    if (!this.facts.has(model) && this.facts.size >= MAX_FACTS) this.facts.delete(this.facts.keys().next().value as string);
-    this.facts.set(model, { at: Date.now(), value });
+    const cache = this.capabilityCache;
+    if (!cache.has(model) && cache.size >= MAX_CACHED_MODELS) cache.delete(cache.keys().next().value as string);
+    cache.set(model, { at: Date.now(), value });
     return value;
   }
 

@@ -1,6 +1,6 @@
 // The cost guard of an account: limits on tool rounds per turn, tokens per turn and tokens per day.
 // Checked before each request (an exceeded limit means no request is sent) and fed after each reply.
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 import { totalTokens } from "../conversation/turn";
 
 export interface CostLimits {
@@ -35,7 +35,7 @@ export class TurnBudget {
   /** Counts a tool round; throws when the account allows no more in this turn. */
   startToolRound(): void {
     const max = this.limits.maxToolRounds;
-    if (max > 0 && this.toolRounds >= max) throw new ClaudeNodeError("errors.limit-tool-rounds", { max }, "cost_limit");
+    if (max > 0 && this.toolRounds >= max) throw new ClaudeError("errors.limit-tool-rounds", { max }, "cost_limit");
     this.toolRounds++;
   }
 }
@@ -73,11 +73,6 @@ export class CostGuard {
     return { ...this.current() };
   }
 
-  /** Tokens set aside for the requests in flight. */
-  get inFlight(): { requests: number; tokens: number } {
-    return { requests: this.running, tokens: this.reserved };
-  }
-
   private current(): DailyUsage {
     const day = dayOf(this.now());
     if (this.usage.day !== day) this.usage = { day, tokens: 0 };
@@ -104,11 +99,11 @@ export class CostGuard {
   beforeRequest(turn?: TurnBudget): void {
     const { maxTurnTokens, maxDailyTokens } = this.limits;
     if (turn && maxTurnTokens > 0 && turn.tokens >= maxTurnTokens) {
-      throw new ClaudeNodeError("errors.limit-turn-tokens", { used: turn.tokens, max: maxTurnTokens }, "cost_limit");
+      throw new ClaudeError("errors.limit-turn-tokens", { used: turn.tokens, max: maxTurnTokens }, "cost_limit");
     }
     const used = this.current().tokens;
     if (maxDailyTokens > 0 && used >= maxDailyTokens) {
-      throw new ClaudeNodeError("errors.limit-daily-tokens", { used, max: maxDailyTokens }, "cost_limit");
+      throw new ClaudeError("errors.limit-daily-tokens", { used, max: maxDailyTokens }, "cost_limit");
     }
   }
 
@@ -150,10 +145,10 @@ export class CostGuard {
 
   private nextRelease(signal?: AbortSignal): Promise<void> {
     return new Promise((resolve, reject) => {
-      if (signal?.aborted) return reject(new ClaudeNodeError("errors.aborted", {}, "aborted"));
+      if (signal?.aborted) return reject(new ClaudeError("errors.aborted", {}, "aborted"));
       const onAbort = () => {
         this.waiting.delete(wake);
-        reject(new ClaudeNodeError("errors.aborted", {}, "aborted"));
+        reject(new ClaudeError("errors.aborted", {}, "aborted"));
       };
       const wake = () => {
         signal?.removeEventListener("abort", onAbort);

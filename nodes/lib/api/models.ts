@@ -2,7 +2,7 @@
 // a name to show, and which of the account's options the model takes. Pure: no Node-RED here.
 import type { ModelCapabilities, ModelInfo } from "@anthropic-ai/sdk/resources/models";
 
-export const EFFORT_LEVELS = ["low", "medium", "high", "xhigh", "max"] as const;
+import { EFFORT_LEVELS } from "../defaults";
 
 export interface ModelSupport {
   /** Effort levels the model takes; empty when it takes no effort setting. */

@@ -1,9 +1,11 @@
 // The model options an account holds and every node inherits, with per-message overrides.
 // Pure: no Node-RED here, so the rules can be tested and reused.
+import { ClaudeError } from "../errors";
+import { ACCOUNT_DEFAULTS as ACCOUNT, EFFORT_LEVELS } from "../defaults";
 import { editorList, editorNumber } from "./editor-values";
 
 export type ThinkingMode = "off" | "adaptive" | "budget";
-export type Effort = "" | "low" | "medium" | "high" | "xhigh" | "max";
+export type Effort = "" | (typeof EFFORT_LEVELS)[number];
 export type CachingMode = "off" | "system" | "conversation";
 
 export interface ModelOptions {
@@ -26,28 +28,26 @@ export interface UserLocation {
   timezone?: string;
 }
 
-export const RECOMMENDED_MODEL = "claude-haiku-4-5";
+/** The smallest thinking budget the API takes. */
 export const MIN_THINKING_BUDGET = 1024;
-const EFFORTS: Effort[] = ["", "low", "medium", "high", "xhigh", "max"];
+const EFFORTS: Effort[] = ["", ...EFFORT_LEVELS];
 
 export const DEFAULT_OPTIONS: ModelOptions = {
-  model: RECOMMENDED_MODEL,
-  maxTokens: 3000,
-  thinking: "off",
-  thinkingBudget: MIN_THINKING_BUDGET,
-  effort: "",
-  caching: "conversation",
-  cacheTtl: "5m",
-  webSearch: { enabled: false, maxUses: 5, allowedDomains: [] },
-  webFetch: { enabled: false, maxUses: 5 },
+  model: ACCOUNT.model,
+  maxTokens: ACCOUNT.maxTokens,
+  thinking: ACCOUNT.thinking as ThinkingMode,
+  thinkingBudget: ACCOUNT.thinkingBudget,
+  effort: ACCOUNT.effort as Effort,
+  caching: ACCOUNT.caching as CachingMode,
+  cacheTtl: ACCOUNT.cacheTtl as ModelOptions["cacheTtl"],
+  webSearch: { enabled: false, maxUses: ACCOUNT.webSearchMaxUses, allowedDomains: [] },
+  webFetch: { enabled: false, maxUses: ACCOUNT.webFetchMaxUses },
   codeExecution: false,
 };
 
-/** An option the user set that cannot work; `key` names the message catalog entry. */
-export class OptionsError extends Error {
-  constructor(readonly key: string, readonly params: Record<string, unknown> = {}) {
-    super(key);
-  }
+/** An option the user set that cannot work: msg.error.type "invalid_options". */
+function optionsError(key: string, params: Record<string, unknown> = {}): ClaudeError {
+  return new ClaudeError(key, params, "invalid_options");
 }
 
 const COUNT = { whole: true, positive: true };
@@ -62,9 +62,9 @@ export function optionsFromConfig(config: Record<string, any>): ModelOptions {
   const options: ModelOptions = {
     model: String(config.model ?? "").trim() || DEFAULT_OPTIONS.model,
     maxTokens: editorNumber(config.maxTokens, DEFAULT_OPTIONS.maxTokens, COUNT),
-    thinking: (["off", "adaptive", "budget"] as const).includes(config.thinking) ? config.thinking : "off",
+    thinking: (["off", "adaptive", "budget"] as const).includes(config.thinking) ? config.thinking : DEFAULT_OPTIONS.thinking,
     thinkingBudget: editorNumber(config.thinkingBudget, DEFAULT_OPTIONS.thinkingBudget, COUNT),
-    effort: EFFORTS.includes(config.effort) ? config.effort : "",
+    effort: EFFORTS.includes(config.effort) ? config.effort : DEFAULT_OPTIONS.effort,
     caching: (["off", "system", "conversation"] as const).includes(config.caching) ? config.caching : DEFAULT_OPTIONS.caching,
     cacheTtl: config.cacheTtl === "1h" ? "1h" : "5m",
     webSearch: {
@@ -83,14 +83,14 @@ export function optionsFromConfig(config: Record<string, any>): ModelOptions {
   return options;
 }
 
-/** Throws OptionsError for combinations the API would reject. */
+/** Throws an invalid_options error for combinations the API would reject. */
 export function validateOptions(options: ModelOptions): void {
   if (options.thinking === "budget") {
     if (options.thinkingBudget < MIN_THINKING_BUDGET) {
-      throw new OptionsError("errors.thinking-budget-too-small", { min: MIN_THINKING_BUDGET, budget: options.thinkingBudget });
+      throw optionsError("errors.thinking-budget-too-small", { min: MIN_THINKING_BUDGET, budget: options.thinkingBudget });
     }
     if (options.thinkingBudget >= options.maxTokens) {
-      throw new OptionsError("errors.thinking-budget-too-large", { budget: options.thinkingBudget, maxTokens: options.maxTokens });
+      throw optionsError("errors.thinking-budget-too-large", { budget: options.thinkingBudget, maxTokens: options.maxTokens });
     }
   }
 }
@@ -110,16 +110,16 @@ export interface MessageOverrides {
 export function applyOverrides(base: ModelOptions, msg: MessageOverrides): ModelOptions {
   const options: ModelOptions = { ...base };
   if (msg.model !== undefined) {
-    if (typeof msg.model !== "string" || !msg.model.trim()) throw new OptionsError("errors.bad-override", { name: "model" });
+    if (typeof msg.model !== "string" || !msg.model.trim()) throw optionsError("errors.bad-override", { name: "model" });
     options.model = msg.model.trim();
   }
   if (msg.max_tokens !== undefined) {
     const n = Number(msg.max_tokens);
-    if (!Number.isInteger(n) || n < 1) throw new OptionsError("errors.bad-override", { name: "max_tokens" });
+    if (!Number.isInteger(n) || n < 1) throw optionsError("errors.bad-override", { name: "max_tokens" });
     options.maxTokens = n;
   }
   if (msg.effort !== undefined) {
-    if (!EFFORTS.includes(msg.effort as Effort)) throw new OptionsError("errors.bad-override", { name: "effort" });
+    if (!EFFORTS.includes(msg.effort as Effort)) throw optionsError("errors.bad-override", { name: "effort" });
     options.effort = msg.effort as Effort;
   }
   if (msg.thinking !== undefined) {
@@ -128,7 +128,7 @@ export function applyOverrides(base: ModelOptions, msg: MessageOverrides): Model
     else if (Number.isInteger(Number(msg.thinking)) && Number(msg.thinking) > 0) {
       options.thinking = "budget";
       options.thinkingBudget = Number(msg.thinking);
-    } else throw new OptionsError("errors.bad-override", { name: "thinking" });
+    } else throw optionsError("errors.bad-override", { name: "thinking" });
   }
   validateOptions(options);
   return options;

@@ -8,7 +8,7 @@ import type {
   ToolChoice,
   ToolUnion,
 } from "@anthropic-ai/sdk/resources/messages";
-import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
+import type { ModelCapabilities } from "@anthropic-ai/sdk/resources/models";
 import { withinBreakpointLimit } from "./cache-breakpoints";
 import type { ModelOptions } from "./options";
 
@@ -23,10 +23,11 @@ export interface RequestParts {
   serverTools?: boolean;
 }
 
-/** The model facts the request depends on; undefined when the models endpoint could not be asked. */
-export type ModelFacts = Pick<ModelInfo, "capabilities"> | undefined;
-
-export function buildRequest(options: ModelOptions, parts: RequestParts, facts?: ModelFacts): MessageCreateParamsBase {
+/**
+ * `capabilities` are what the models endpoint says the model takes; undefined when it could not be
+ * asked (then every option is sent as set).
+ */
+export function buildRequest(options: ModelOptions, parts: RequestParts, capabilities?: ModelCapabilities | null): MessageCreateParamsBase {
   const cache: CacheControlEphemeral = { type: "ephemeral", ...(options.cacheTtl === "1h" ? { ttl: "1h" } : {}) };
   const params: MessageCreateParamsBase = {
     model: options.model,
@@ -51,7 +52,7 @@ export function buildRequest(options: ModelOptions, parts: RequestParts, facts?:
   else if (options.thinking === "budget") params.thinking = { type: "enabled", budget_tokens: options.thinkingBudget };
 
   const output: OutputConfig = {};
-  const effort = facts?.capabilities?.effort;
+  const effort = capabilities?.effort;
   if (options.effort && effort?.supported && (effort as any)[options.effort]?.supported !== false) output.effort = options.effort;
   if (parts.outputFormat) output.format = parts.outputFormat;
   if (Object.keys(output).length) params.output_config = output;

@@ -5,10 +5,6 @@ export class Semaphore {
 
   constructor(private readonly limit: number) {}
 
-  get pending(): number {
-    return this.waiting.length;
-  }
-
   acquire(signal?: AbortSignal): Promise<void> {
     if (signal?.aborted) return Promise.reject(signal.reason);
     if (this.limit <= 0 || this.active < this.limit) {

@@ -21,8 +21,4 @@ export class IdleWatchdog {
     clearTimeout(this.timer);
     this.timer = undefined;
   }
-
-  get running(): boolean {
-    return this.timer !== undefined;
-  }
 }

@@ -4,7 +4,7 @@
 import { promises as fs } from "fs";
 import * as path from "path";
 import type { Base64ImageSource, ContentBlockParam, DocumentBlockParam, ImageBlockParam } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 
 export type ImageType = Base64ImageSource["media_type"];
 export type AttachmentType = ImageType | "application/pdf";
@@ -57,7 +57,7 @@ function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
-/** Turns the attachments property into content blocks, or throws a ClaudeNodeError naming the item and the problem. */
+/** Turns the attachments property into content blocks, or throws a ClaudeError naming the item and the problem. */
 export async function attachmentBlocks(value: unknown, limits: AttachmentLimits = API_LIMITS): Promise<ContentBlockParam[]> {
   if (value === undefined || value === null || value === "") return [];
   const items = Array.isArray(value) ? value : [value];
@@ -68,7 +68,7 @@ export async function attachmentBlocks(value: unknown, limits: AttachmentLimits 
     if (block.source.type === "base64") {
       encoded += block.source.data.length;
       if (encoded > limits.requestBytes - REQUEST_RESERVE) {
-        throw new ClaudeNodeError("errors.attachments-too-large", { max: megabytes(limits.requestBytes) });
+        throw new ClaudeError("errors.attachments-too-large", { max: megabytes(limits.requestBytes) });
       }
     }
     blocks.push(block);
@@ -79,23 +79,23 @@ export async function attachmentBlocks(value: unknown, limits: AttachmentLimits 
 async function attachmentBlock(item: unknown, index: number, limits: AttachmentLimits): Promise<ImageBlockParam | DocumentBlockParam> {
   if (Buffer.isBuffer(item) || item instanceof Uint8Array) return fromBytes(Buffer.from(item), index, limits);
   if (typeof item === "string") return isHttpUrl(item) ? fromUrl(item, undefined, undefined, index) : fromBytes(await readFile(item, index, limits), index, limits, path.basename(item));
-  if (!item || typeof item !== "object") throw new ClaudeNodeError("errors.attachment-shape", { index });
+  if (!item || typeof item !== "object") throw new ClaudeError("errors.attachment-shape", { index });
   const spec = item as Exclude<Attachment, Buffer | string>;
   const filename = typeof spec.filename === "string" && spec.filename ? spec.filename : undefined;
   if (spec.buffer !== undefined) {
-    if (!(spec.buffer instanceof Uint8Array)) throw new ClaudeNodeError("errors.attachment-shape", { index });
+    if (!(spec.buffer instanceof Uint8Array)) throw new ClaudeError("errors.attachment-shape", { index });
     return fromBytes(Buffer.from(spec.buffer), index, limits, filename);
   }
   if (typeof spec.base64 === "string") return fromBytes(decodeBase64(spec.base64, index), index, limits, filename);
   if (typeof spec.path === "string") return fromBytes(await readFile(spec.path, index, limits), index, limits, filename ?? path.basename(spec.path));
   if (typeof spec.url === "string" && isHttpUrl(spec.url)) return fromUrl(spec.url, spec.mimeType, filename, index);
-  throw new ClaudeNodeError("errors.attachment-shape", { index });
+  throw new ClaudeError("errors.attachment-shape", { index });
 }
 
 function decodeBase64(text: string, index: number): Buffer {
   // A data URL carries its own type; the bytes say it again, so only the data part is kept.
   const data = text.replace(/^data:[^,]*;base64,/, "").replace(/\s+/g, "");
-  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 === 1) throw new ClaudeNodeError("errors.attachment-base64", { index });
+  if (!/^[A-Za-z0-9+/]*={0,2}$/.test(data) || data.length % 4 === 1) throw new ClaudeError("errors.attachment-base64", { index });
   return Buffer.from(data, "base64");
 }
 
@@ -105,13 +105,13 @@ async function readFile(file: string, index: number, limits: AttachmentLimits): 
     if (!stat.isFile()) throw new Error("not a file");
     // A file too big for any request is refused before it is read into memory.
     if (stat.size > limits.requestBytes) {
-      throw new ClaudeNodeError("errors.attachment-too-large", { index, size: megabytes(stat.size), max: megabytes(limits.requestBytes) });
+      throw new ClaudeError("errors.attachment-too-large", { index, size: megabytes(stat.size), max: megabytes(limits.requestBytes) });
     }
     return await fs.readFile(file);
   } catch (err) {
-    if (err instanceof ClaudeNodeError) throw err;
+    if (err instanceof ClaudeError) throw err;
     const code = (err as NodeJS.ErrnoException).code;
-    throw new ClaudeNodeError("errors.attachment-unreadable", { index, path: file, detail: code ?? (err as Error).message });
+    throw new ClaudeError("errors.attachment-unreadable", { index, path: file, detail: code ?? (err as Error).message });
   }
 }
 
@@ -120,15 +120,15 @@ async function readFile(file: string, index: number, limits: AttachmentLimits): 
  * whose bytes do not match its stated type.
  */
 function fromBytes(bytes: Buffer, index: number, limits: AttachmentLimits, filename?: string): ImageBlockParam | DocumentBlockParam {
-  if (!bytes.length) throw new ClaudeNodeError("errors.attachment-empty", { index });
+  if (!bytes.length) throw new ClaudeError("errors.attachment-empty", { index });
   const type = sniffType(bytes);
-  if (!type) throw new ClaudeNodeError("errors.attachment-type", { index, supported: "JPEG, PNG, GIF, WEBP, PDF" });
+  if (!type) throw new ClaudeError("errors.attachment-type", { index, supported: "JPEG, PNG, GIF, WEBP, PDF" });
   const data = bytes.toString("base64");
   if (type === "application/pdf") {
     return { type: "document", source: { type: "base64", media_type: "application/pdf", data }, ...(filename ? { title: filename } : {}) };
   }
   if (bytes.length > limits.imageBytes) {
-    throw new ClaudeNodeError("errors.attachment-too-large", { index, size: megabytes(bytes.length), max: megabytes(limits.imageBytes) });
+    throw new ClaudeError("errors.attachment-too-large", { index, size: megabytes(bytes.length), max: megabytes(limits.imageBytes) });
   }
   return { type: "image", source: { type: "base64", media_type: type, data } };
 }
@@ -140,9 +140,9 @@ function fromUrl(url: string, mimeType: string | undefined, filename: string | u
   try {
     type = stated ? SUPPORTED_TYPES.find((t) => t === stated) : EXTENSIONS[path.extname(new URL(url).pathname).toLowerCase()];
   } catch {
-    throw new ClaudeNodeError("errors.attachment-shape", { index });
+    throw new ClaudeError("errors.attachment-shape", { index });
   }
-  if (!type) throw new ClaudeNodeError("errors.attachment-url-type", { index, url, supported: "JPEG, PNG, GIF, WEBP, PDF" });
+  if (!type) throw new ClaudeError("errors.attachment-url-type", { index, url, supported: "JPEG, PNG, GIF, WEBP, PDF" });
   if (type === "application/pdf") return { type: "document", source: { type: "url", url }, ...(filename ? { title: filename } : {}) };
   return { type: "image", source: { type: "url", url } };
 }

@@ -2,7 +2,7 @@
 import type { ContentBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { IMAGE_TYPES, isHttpUrl } from "./attachments";
 import { INPUT_BLOCK_FIELDS, INPUT_BLOCK_NAMES, isBlockLike, isInputBlockType, type InputBlockType } from "./block-types";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 
 const IMAGE_MEDIA_TYPES = new Set<string>(IMAGE_TYPES);
 const BASE64 = /^[A-Za-z0-9+/\r\n]+={0,2}$/;
@@ -51,19 +51,19 @@ function searchResultProblem(block: any): string | undefined {
 /** Checks one text, image, document or search_result block as the API would; strings become text blocks. */
 export function checkBlock(block: any, index: number, allowed: (type: InputBlockType) => boolean = () => true): ContentBlockParam {
   if (typeof block === "string") {
-    if (!block.trim()) throw new ClaudeNodeError("errors.blank-block", { index });
+    if (!block.trim()) throw new ClaudeError("errors.blank-block", { index });
     return { type: "text", text: block };
   }
   if (!block || typeof block !== "object" || typeof block.type !== "string" || !isInputBlockType(block.type) || !allowed(block.type)) {
-    throw new ClaudeNodeError("errors.bad-block", { index, type: block?.type ?? typeof block, types: INPUT_BLOCK_NAMES });
+    throw new ClaudeError("errors.bad-block", { index, type: block?.type ?? typeof block, types: INPUT_BLOCK_NAMES });
   }
   const type: InputBlockType = block.type;
   const fields: readonly string[] = INPUT_BLOCK_FIELDS[type];
   const extra = Object.keys(block).find((field) => !fields.includes(field));
-  if (extra) throw new ClaudeNodeError("errors.block-field", { index, type, field: extra });
-  if (type === "text" && (typeof block.text !== "string" || !block.text.trim())) throw new ClaudeNodeError("errors.blank-block", { index });
+  if (extra) throw new ClaudeError("errors.block-field", { index, type, field: extra });
+  if (type === "text" && (typeof block.text !== "string" || !block.text.trim())) throw new ClaudeError("errors.blank-block", { index });
   const problem = type === "search_result" ? searchResultProblem(block) : type === "text" ? undefined : sourceProblem(type, block.source);
-  if (problem) throw new ClaudeNodeError("errors.bad-source", { index, type, problem });
+  if (problem) throw new ClaudeError("errors.bad-source", { index, type, problem });
   return block as ContentBlockParam;
 }
 
@@ -81,20 +81,20 @@ export function isBlockList(value: unknown[], strings = true): boolean {
  * `{type: "state_changed", …}` is data, not a block). Blank input is an error.
  */
 export function toUserContent(input: unknown): string | ContentBlockParam[] {
-  if (isBlank(input)) throw new ClaudeNodeError("errors.empty-input");
+  if (isBlank(input)) throw new ClaudeError("errors.empty-input");
   if (typeof input === "string") return input;
   if (typeof input === "number" || typeof input === "boolean" || typeof input === "bigint") return String(input);
-  if (Buffer.isBuffer(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) throw new ClaudeNodeError("errors.binary-input");
+  if (Buffer.isBuffer(input) || ArrayBuffer.isView(input) || input instanceof ArrayBuffer) throw new ClaudeError("errors.binary-input");
   if (Array.isArray(input) && isBlockList(input)) return input.map((block, index) => checkBlock(block, index));
   if (isBlockLike(input)) return [checkBlock(input, 0)];
   let text: string | undefined;
   try {
     text = JSON.stringify(input);
   } catch {
-    throw new ClaudeNodeError("errors.unserialisable-input");
+    throw new ClaudeError("errors.unserialisable-input");
   }
   // Functions and symbols have no JSON at all.
-  if (typeof text !== "string") throw new ClaudeNodeError("errors.unserialisable-input");
+  if (typeof text !== "string") throw new ClaudeError("errors.unserialisable-input");
   return text;
 }
 
@@ -105,5 +105,5 @@ export function conversationIdFrom(value: unknown): string | undefined {
   if (value === undefined || value === null || value === "") return undefined;
   if (typeof value === "number" && Number.isFinite(value)) return String(value);
   if (typeof value === "string" && value.length <= MAX_ID_LENGTH) return value;
-  throw new ClaudeNodeError("errors.bad-conversation-id", { max: MAX_ID_LENGTH });
+  throw new ClaudeError("errors.bad-conversation-id", { max: MAX_ID_LENGTH });
 }

@@ -11,7 +11,7 @@ import type {
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 import { replayable } from "./history";
 
 export interface ToolCallRecord {
@@ -56,7 +56,7 @@ export interface TurnResult {
 
 export interface TurnSettings {
   send: (params: MessageCreateParamsBase) => Promise<Message>;
-  /** Builds the request for the messages so far; called each round so the same options apply. */
+  /** Builds the request for the messages so far, before each request, so every one has the same options. */
   request: (messages: MessageParam[]) => MessageCreateParamsBase;
   runTools: ToolRunner;
   /** Most tool rounds in one turn. */
@@ -64,8 +64,8 @@ export interface TurnSettings {
   /** Most continuations of a paused server-tool loop. */
   maxContinuations: number;
   signal?: AbortSignal;
-  /** Called before each request with the round number (1-based). */
-  onRound?: (round: number) => void;
+  /** Called before each request with its number in the turn (1-based): every tool round and continuation sends one. */
+  onRequest?: (request: number) => void;
   /** The code execution container of this conversation, sent so its files are still there. */
   container?: string;
 }
@@ -89,9 +89,9 @@ export function addUsage(total: TurnUsage, usage: Partial<Message["usage"]> | un
 }
 
 /** The error for a stop reason that ends a turn without an answer; undefined for the others. */
-export function stopError(reply: Message): ClaudeNodeError | undefined {
-  if (reply.stop_reason === "refusal") return new ClaudeNodeError("errors.refusal", { detail: reply.stop_details?.explanation ?? "" }, "refusal");
-  if (reply.stop_reason === "model_context_window_exceeded") return new ClaudeNodeError("errors.context-window", {}, "context_window_exceeded");
+export function stopError(reply: Message): ClaudeError | undefined {
+  if (reply.stop_reason === "refusal") return new ClaudeError("errors.refusal", { detail: reply.stop_details?.explanation ?? "" }, "refusal");
+  if (reply.stop_reason === "model_context_window_exceeded") return new ClaudeError("errors.context-window", {}, "context_window_exceeded");
   return undefined;
 }
 
@@ -106,7 +106,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
   let container: Container | undefined;
 
   for (;;) {
-    settings.onRound?.(replies.length + 1);
+    settings.onRequest?.(replies.length + 1);
     const reply = await settings.send(withContainer(settings.request(messages), container?.id ?? settings.container));
     replies.push(reply);
     if (reply.container?.id) container = reply.container;
@@ -119,7 +119,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
       case "tool_use": {
         const calls = reply.content.filter((b): b is ToolUseBlock => b.type === "tool_use");
         if (!calls.length) break;
-        if (++rounds > settings.maxRounds) throw new ClaudeNodeError("errors.max-rounds", { max: settings.maxRounds }, "max_rounds");
+        if (++rounds > settings.maxRounds) throw new ClaudeError("errors.max-rounds", { max: settings.maxRounds }, "max_rounds");
         const outcomes = await settings.runTools(calls, settings.signal);
         toolCalls.push(...outcomes.map((o) => o.record));
         // All results of a round go back in one user message, in the order of the calls.
@@ -129,7 +129,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
         continue;
       }
       case "pause_turn":
-        if (++continuations > settings.maxContinuations) throw new ClaudeNodeError("errors.paused-too-often", { max: settings.maxContinuations }, "pause_turn");
+        if (++continuations > settings.maxContinuations) throw new ClaudeError("errors.paused-too-often", { max: settings.maxContinuations }, "pause_turn");
         continue;
       case "refusal":
       case "model_context_window_exceeded":

@@ -5,11 +5,21 @@ import Ajv, { type ErrorObject, type Options, type ValidateFunction } from "ajv"
 import Ajv2019 from "ajv/dist/2019";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
+import { ClaudeError } from "../errors";
 
 export type { ErrorObject };
 
-/** A schema that cannot be used; `message` says why, in ajv's words. */
-export class SchemaError extends Error {}
+/** The key of the error for a schema that cannot be used; its `detail` says why, in ajv's words. */
+export const SCHEMA_INVALID = "errors.schema-invalid";
+
+function schemaError(detail: string): ClaudeError {
+  return new ClaudeError(SCHEMA_INVALID, { detail }, "invalid_schema");
+}
+
+/** The reason in a schema error, to say it again in the words of the node that uses the schema. */
+export function schemaProblem(err: unknown): string | undefined {
+  return err instanceof ClaudeError && err.key === SCHEMA_INVALID ? String(err.params.detail) : undefined;
+}
 
 export interface CompiledSchema {
   /** The schema as the user wrote it. */
@@ -45,10 +55,10 @@ export function schemaObject(value: unknown): Record<string, unknown> {
     try {
       schema = JSON.parse(value);
     } catch (err) {
-      throw new SchemaError(`not valid JSON (${(err as Error).message})`);
+      throw schemaError(`not valid JSON (${(err as Error).message})`);
     }
   }
-  if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw new SchemaError("a JSON Schema must be an object");
+  if (!schema || typeof schema !== "object" || Array.isArray(schema)) throw schemaError("a JSON Schema must be an object");
   return schema as Record<string, unknown>;
 }
 
@@ -56,7 +66,7 @@ export function schemaObject(value: unknown): Record<string, unknown> {
 const recent = new Map<string, CompiledSchema>();
 const RECENT_MAX = 32;
 
-/** Compiles a schema (object or JSON text); throws SchemaError saying what is wrong with it. */
+/** Compiles a schema (object or JSON text); throws a schema error saying what is wrong with it. */
 export function compileSchema(value: unknown): CompiledSchema {
   const schema = schemaObject(value);
   const key = JSON.stringify(schema);
@@ -73,7 +83,7 @@ function compile(schema: Record<string, unknown>): CompiledSchema {
   try {
     check = ajvFor(schema).compile(schema);
   } catch (err) {
-    throw new SchemaError((err as Error).message);
+    throw schemaError((err as Error).message);
   }
   return {
     schema,

@@ -3,8 +3,8 @@
 // schema, and a failed check becomes a repair request that tells Claude what was wrong.
 import { transformJSONSchema } from "@anthropic-ai/sdk/lib/transform-json-schema";
 import type { Message, MessageParam, ToolUnion } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../errors";
-import { compileSchema, errorsText, schemaObject, type CompiledSchema, type ErrorObject } from "./json-schema";
+import { ClaudeError } from "../errors";
+import { compileSchema, errorsText, schemaObject, schemaProblem, type CompiledSchema, type ErrorObject } from "./json-schema";
 import type { RequestParts } from "../api/request";
 
 /**
@@ -33,7 +33,7 @@ export function prepareSchema(value: unknown): OutputSchema {
     const { wire, wrapped } = wireSchema(compiled.schema);
     return { compiled, wire, wrapped };
   } catch (err) {
-    throw new ClaudeNodeError("errors.bad-schema", { detail: (err as Error).message }, "invalid_schema");
+    throw new ClaudeError("errors.bad-schema", { detail: schemaProblem(err) ?? (err as Error).message }, "invalid_schema");
   }
 }
 

@@ -2,7 +2,7 @@
 // document, search_result) as blocks, anything else as JSON, an image or PDF Buffer as an image or
 // document block. Huge text is cut, and Claude is told so.
 import type { ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 import { sniffType } from "../content/attachments";
 import { TOOL_RESULT_BLOCKS, isBlockLike } from "../content/block-types";
 import { checkBlock, isBlockList } from "../content/content";
@@ -36,7 +36,7 @@ function asText(value: unknown): string {
   try {
     return JSON.stringify(value) ?? String(value);
   } catch {
-    throw new ClaudeNodeError("errors.tool-result-unserialisable", {}, "invalid_result");
+    throw new ClaudeError("errors.tool-result-unserialisable", {}, "invalid_result");
   }
 }
 
@@ -46,7 +46,7 @@ export function resultContent(value: unknown, texts: ResultTexts, max = MAX_RESU
     const bytes = Buffer.from(value);
     const type = sniffType(bytes);
     if (type && type !== "application/pdf") {
-      if (bytes.length > MAX_IMAGE_BYTES) throw new ClaudeNodeError("errors.tool-result-image-too-large", { bytes: bytes.length, max: MAX_IMAGE_BYTES }, "invalid_result");
+      if (bytes.length > MAX_IMAGE_BYTES) throw new ClaudeError("errors.tool-result-image-too-large", { bytes: bytes.length, max: MAX_IMAGE_BYTES }, "invalid_result");
       return { content: [{ type: "image", source: { type: "base64", media_type: type, data: bytes.toString("base64") } }], summary: { type: "image", media_type: type, bytes: bytes.length } };
     }
     if (type === "application/pdf") {

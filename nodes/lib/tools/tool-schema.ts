@@ -2,7 +2,7 @@
 // the top of an input schema (Home Assistant users hit exactly that), and wants "type": "object".
 // Values are still checked against the user's whole schema (lib/json-schema) before a call runs.
 import type { Tool } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../errors";
+import { ClaudeError } from "../errors";
 
 export type JsonSchema = Record<string, unknown>;
 
@@ -20,7 +20,7 @@ function isPlainObject(value: unknown): value is Record<string, unknown> {
 export function toolInputSchema(schema: JsonSchema): Tool.InputSchema {
   const flat = flatten(schema);
   if (flat.type !== undefined && flat.type !== "object") {
-    throw new ClaudeNodeError("errors.schema-not-object-type", { type: JSON.stringify(flat.type) }, "invalid_schema");
+    throw new ClaudeError("errors.schema-not-object-type", { type: JSON.stringify(flat.type) }, "invalid_schema");
   }
   const { $schema: _dialect, ...rest } = flat;
   return { ...rest, type: "object" } as Tool.InputSchema;

@@ -1,8 +1,9 @@
 import assert from "assert";
-import { DEFAULT_OPTIONS, OptionsError, applyOverrides, optionsFromConfig } from "../../../nodes/lib/api/options";
+import { DEFAULT_OPTIONS, applyOverrides, optionsFromConfig } from "../../../nodes/lib/api/options";
+import { ClaudeError } from "../../../nodes/lib/errors";
 import { buildRequest } from "../../../nodes/lib/api/request";
 
-const failsWith = (key: string) => (err: unknown) => err instanceof OptionsError && err.key === key;
+const failsWith = (key: string) => (err: unknown) => err instanceof ClaudeError && err.key === key && err.type === "invalid_options";
 
 describe("model options", () => {
   it("fills defaults as Home Assistant recommends", () => {
@@ -56,8 +57,8 @@ describe("request builder", () => {
 
   it("sends effort only when the model's capabilities say it takes that level", () => {
     const options = { ...DEFAULT_OPTIONS, effort: "max" as const };
-    const takes = { capabilities: { effort: { supported: true, max: { supported: true } } } } as any;
-    const lacksMax = { capabilities: { effort: { supported: true, max: { supported: false } } } } as any;
+    const takes = { effort: { supported: true, max: { supported: true } } } as any;
+    const lacksMax = { effort: { supported: true, max: { supported: false } } } as any;
     assert.deepStrictEqual(buildRequest(options, { messages }, takes).output_config, { effort: "max" });
     assert.strictEqual(buildRequest(options, { messages }, lacksMax).output_config, undefined);
     assert.strictEqual(buildRequest(options, { messages }, undefined).output_config, undefined);

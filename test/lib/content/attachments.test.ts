@@ -3,13 +3,13 @@ import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
 import { attachmentBlocks, sniffType } from "../../../nodes/lib/content/attachments";
-import { ClaudeNodeError } from "../../../nodes/lib/errors";
+import { ClaudeError } from "../../../nodes/lib/errors";
 import { SAMPLES } from "../../support/samples";
 
 
 function failsWith(key: string, params: Record<string, unknown> = {}) {
   return (err: unknown) => {
-    assert.ok(err instanceof ClaudeNodeError, String(err));
+    assert.ok(err instanceof ClaudeError, String(err));
     assert.strictEqual(err.key, key);
     for (const [name, value] of Object.entries(params)) assert.strictEqual(err.params[name], value, name);
     return true;

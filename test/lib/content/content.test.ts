@@ -1,8 +1,8 @@
 import assert from "assert";
 import { conversationIdFrom, toUserContent } from "../../../nodes/lib/content/content";
-import { ClaudeNodeError } from "../../../nodes/lib/errors";
+import { ClaudeError } from "../../../nodes/lib/errors";
 
-const failsWith = (key: string) => (err: unknown) => err instanceof ClaudeNodeError && err.key === key;
+const failsWith = (key: string) => (err: unknown) => err instanceof ClaudeError && err.key === key;
 
 describe("user content", () => {
   it("takes text, numbers and booleans as text", () => {

@@ -1,6 +1,6 @@
 import assert from "assert";
 import type { Message, MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../../../nodes/lib/errors";
+import { ClaudeError } from "../../../nodes/lib/errors";
 import { answerText, runTurn, stopError, totalTokens, type TurnSettings } from "../../../nodes/lib/conversation/turn";
 
 function message(content: any[], stop_reason: string, usage = { input_tokens: 1, output_tokens: 1 }): Message {
@@ -80,7 +80,7 @@ describe("turn runner", () => {
 
   it("stops with a clear error after the max tool rounds", async () => {
     const s = settings([message([call("a")], "tool_use"), message([call("b")], "tool_use"), message([call("c")], "tool_use")]);
-    await assert.rejects(runTurn([], user, s), (err: unknown) => err instanceof ClaudeNodeError && err.key === "errors.max-rounds");
+    await assert.rejects(runTurn([], user, s), (err: unknown) => err instanceof ClaudeError && err.key === "errors.max-rounds");
     assert.strictEqual(s.sent.length, 3);
   });
 
@@ -91,7 +91,7 @@ describe("turn runner", () => {
     assert.strictEqual(result.text, "ok");
     assert.strictEqual(s.sent[1][1].role, "assistant");
     const again = settings([paused, paused]);
-    await assert.rejects(runTurn([], user, again), (err: unknown) => err instanceof ClaudeNodeError && err.key === "errors.paused-too-often");
+    await assert.rejects(runTurn([], user, again), (err: unknown) => err instanceof ClaudeError && err.key === "errors.paused-too-often");
   });
 
   it("drops a tool call cut off at max tokens, so the stored turn stays valid", async () => {

@@ -1,6 +1,6 @@
 import assert from "assert";
 import type { Message } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeNodeError } from "../../../nodes/lib/errors";
+import { ClaudeError } from "../../../nodes/lib/errors";
 import { RESULT_TOOL, outputParts, prepareSchema, readAnswer, repairRequest } from "../../../nodes/lib/data/structured-output";
 
 function reply(content: any[]): Message {
@@ -83,7 +83,7 @@ describe("structured-output", function () {
 
   it("refuses invalid schemas with errors.bad-schema", () => {
     for (const bad of [{ type: "object", properties: { a: { type: "strin" } } }, "not json", { properties: {} }]) {
-      assert.throws(() => prepareSchema(bad), (err: unknown) => err instanceof ClaudeNodeError && err.key === "errors.bad-schema" && typeof err.params.detail === "string");
+      assert.throws(() => prepareSchema(bad), (err: unknown) => err instanceof ClaudeError && err.key === "errors.bad-schema" && typeof err.params.detail === "string");
     }
   });
 });

@@ -1,5 +1,5 @@
 import assert from "assert";
-import { ClaudeNodeError } from "../../../nodes/lib/errors";
+import { ClaudeError } from "../../../nodes/lib/errors";
 import { errorText, MAX_IMAGE_BYTES, resultContent } from "../../../nodes/lib/tools/tool-result";
 
 const texts = { cut: (shown: number, total: number) => ` [cut ${shown}/${total}]`, empty: "(nothing)" };
@@ -21,7 +21,7 @@ describe("tool-result", () => {
     assert.strictEqual(resultContent(event, texts).content, JSON.stringify(event));
     assert.strictEqual(resultContent([event], texts).content, JSON.stringify([event]));
     assert.strictEqual(resultContent(["a", "b"], texts).content, '["a","b"]', "a list of strings stays data");
-    const refused = (e: unknown) => e instanceof ClaudeNodeError && e.key === "errors.bad-block";
+    const refused = (e: unknown) => e instanceof ClaudeError && e.key === "errors.bad-block";
     assert.throws(() => resultContent([{ type: "tool_reference", tool_name: "x" }], texts), refused);
     assert.throws(() => resultContent({ type: "tool_use", id: "t", name: "n", input: {} }, texts), refused);
     assert.throws(() => resultContent([result, 42], texts), refused);
@@ -52,10 +52,10 @@ describe("tool-result", () => {
   it("refuses an image larger than the API takes, and a circular value", () => {
     const big = Buffer.alloc(MAX_IMAGE_BYTES + 1);
     PNG.copy(big);
-    assert.throws(() => resultContent(big, texts), (e: unknown) => e instanceof ClaudeNodeError && e.key === "errors.tool-result-image-too-large");
+    assert.throws(() => resultContent(big, texts), (e: unknown) => e instanceof ClaudeError && e.key === "errors.tool-result-image-too-large");
     const circular: any = {};
     circular.self = circular;
-    assert.throws(() => resultContent(circular, texts), (e: unknown) => e instanceof ClaudeNodeError && e.key === "errors.tool-result-unserialisable");
+    assert.throws(() => resultContent(circular, texts), (e: unknown) => e instanceof ClaudeError && e.key === "errors.tool-result-unserialisable");
   });
 
   it("reads the message of msg.error in its usual shapes", () => {

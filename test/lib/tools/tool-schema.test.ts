@@ -1,12 +1,12 @@
 import assert from "assert";
-import { ClaudeNodeError } from "../../../nodes/lib/errors";
+import { ClaudeError } from "../../../nodes/lib/errors";
 import { toolInputSchema } from "../../../nodes/lib/tools/tool-schema";
 
-function fails(fn: () => unknown, key: string): ClaudeNodeError {
+function fails(fn: () => unknown, key: string): ClaudeError {
   try {
     fn();
   } catch (err) {
-    assert.ok(err instanceof ClaudeNodeError, `expected a ClaudeNodeError, got ${err}`);
+    assert.ok(err instanceof ClaudeError, `expected a ClaudeError, got ${err}`);
     assert.strictEqual(err.key, key);
     return err;
   }
