@@ -18,6 +18,7 @@ import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { handleInput, type Msg } from "./runtime/input";
 import { t } from "./runtime/messages";
+import { fitOptions } from "./runtime/model-fit";
 import { writingStatus } from "./runtime/progress";
 import { warnIfNotDurable } from "./runtime/store-warning";
 import { toolSources } from "./runtime/tool-sources";
@@ -73,13 +74,15 @@ export = function (RED: NodeAPI) {
 
     async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean, signal: AbortSignal): Promise<TurnResult> {
       if (reset) await memory.clear(id);
-      const options = applyOverrides(account.options, msg as MessageOverrides);
+      const requested = applyOverrides(account.options, msg as MessageOverrides);
+      const entry = await account.modelEntry(requested.model);
+      const options = fitOptions(RED, node, requested, entry);
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
       const tools = await gatherTools(account.apiKey, signal);
       const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey), ...tools.instructions].filter((s) => s.trim()).join("\n\n");
-      const capabilities = await account.modelCapabilities(options.model);
+      const capabilities = entry?.capabilities;
       const budget = account.guard.startTurn();
       const onText = writingStatus(RED, node);
 

@@ -15,6 +15,7 @@ import { addUsage, emptyUsage, stopError, totalTokens, type TurnUsage } from "./
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { handleInput, type Msg } from "./runtime/input";
 import { t, translate } from "./runtime/messages";
+import { fitOptions } from "./runtime/model-fit";
 import { writingStatus } from "./runtime/progress";
 
 interface GenerateDataDef extends NodeDef {
@@ -79,11 +80,13 @@ export = function (RED: NodeAPI) {
       const schema = schemaFor(msg);
       const content = await userContent(msg, inputs.input, inputs.attached, account.apiKey);
       let options = applyOverrides(account.options, msg as MessageOverrides);
-      const capabilities = await account.modelCapabilities(options.model);
+      const entry = await account.modelEntry(options.model);
+      const capabilities = entry?.capabilities;
       // Structured outputs where the models endpoint says the model has them, else a forced tool
       // (which the API does not combine with thinking).
       const mode: OutputMode = capabilities?.structured_outputs?.supported ? "format" : "tool";
       if (schema && mode === "tool") options = { ...options, thinking: "off" };
+      options = fitOptions(RED, node, options, entry);
       const messages: MessageParam[] = [{ role: "user", content }];
       const usage = emptyUsage();
       const onText = writingStatus(RED, node);

@@ -241,7 +241,7 @@ describe("claude-conversation", function () {
     assert.deepStrictEqual(msg.claude.usage, { input_tokens: 30, output_tokens: 7, cache_creation_input_tokens: 4, cache_read_input_tokens: 7 });
     const second = api.messageRequests[1].body;
     assert.deepStrictEqual(second.messages[1], { role: "assistant", content: [search] });
-    assert.deepStrictEqual(second.tools, [{ type: "web_search_20250305", name: "web_search", max_uses: 5 }]);
+    assert.deepStrictEqual(second.tools, [{ type: "web_search_20260318", name: "web_search", max_uses: 5 }]);
   });
 
   it("delivers what came at max_tokens, with a warning", async () => {
@@ -279,9 +279,9 @@ describe("claude-conversation", function () {
     const body = api.messageRequests[0].body;
     assert.strictEqual(body.model, "claude-sonnet-4-6");
     assert.strictEqual(body.max_tokens, 5000);
-    assert.deepStrictEqual(body.thinking, { type: "enabled", budget_tokens: 2048 });
-    await say(nodes, { payload: "Hi", thinking: "adaptive" });
-    assert.deepStrictEqual(api.messageRequests[1].body.thinking, { type: "adaptive" });
+    assert.deepStrictEqual(body.thinking, { type: "enabled", budget_tokens: 2048, display: "summarized" });
+    await say(nodes, { payload: "Hi", model: "claude-sonnet-4-6", thinking: "adaptive" });
+    assert.deepStrictEqual(api.messageRequests[1].body.thinking, { type: "adaptive", display: "summarized" });
   });
 
   it("rejects a thinking budget that does not fit under max tokens", async () => {

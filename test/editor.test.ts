@@ -249,6 +249,15 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     assert.deepStrictEqual(thinking, ["off"]);
     assert.strictEqual(await page.locator(".claude-config-effort").isVisible(), false);
 
+    // Max tokens below 1 (a fraction) is flagged rather than saved as no tokens at all.
+    const maxTokens = page.locator("#node-config-input-maxTokens");
+    await maxTokens.fill("0.5");
+    await maxTokens.dispatchEvent("change");
+    assert.match((await maxTokens.getAttribute("class")) ?? "", /input-error/);
+    await maxTokens.fill("3000");
+    await maxTokens.dispatchEvent("change");
+    assert.doesNotMatch((await maxTokens.getAttribute("class")) ?? "", /input-error/);
+
     await page.fill("#node-config-input-model", "claude-haiku-4-5");
     await page.locator("#node-config-input-model").dispatchEvent("change");
     // The daily count's store: the default store or any store of settings.js.

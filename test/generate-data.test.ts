@@ -144,7 +144,7 @@ describe("claude-generate-data", function () {
     assert.deepStrictEqual(first.tool_choice, { type: "tool", name: RESULT_TOOL });
     assert.deepStrictEqual(first.tools.map((t: any) => t.name), [RESULT_TOOL]);
     assert.strictEqual(first.tools[0].input_schema.additionalProperties, false);
-    assert.strictEqual(first.thinking, undefined, "the API refuses thinking with a forced tool");
+    assert.deepStrictEqual(first.thinking, { type: "disabled" }, "the API refuses thinking with a forced tool");
     // The repair answers the failed call with an error tool_result naming the problem.
     const repair = api.messageRequests[1].body.messages[2];
     assert.strictEqual(repair.content[0].type, "tool_result");

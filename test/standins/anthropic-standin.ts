@@ -3,6 +3,7 @@
 // Tests script what Claude answers; every request is recorded so tests can assert on it.
 import * as http from "http";
 import type { AddressInfo } from "net";
+import { effortLevels, modelRequestProblem, shapeThinking, takesServerTool, type EffortLevel } from "./model-rules";
 import { breakpoints, CacheRuleError, promptBlocks, type CacheUsage, type PromptCacheSim } from "./prompt-cache-sim";
 
 export interface RecordedRequest {
@@ -54,12 +55,24 @@ export interface ModelEntry {
   enabledThinking?: boolean;
   structured_outputs?: boolean;
   lifecycle?: "active" | "deprecated" | "retired";
+  /** Effort levels as the entry reports them, over the default (every level as `effort`, xhigh null). */
+  effortLevels?: Partial<Record<EffortLevel, boolean | null>>;
+  /** Whether `thinking: {type: "disabled"}` is taken; true unless false. */
+  disabledThinking?: boolean;
+  /** The model thinks when a request leaves `thinking` out. */
+  thinksByDefault?: boolean;
+  /** The model omits thinking text unless a request asks for `display: "summarized"`. */
+  omitsThinking?: boolean;
+  /** The server tool versions (`web_search_20250305`, …) the model takes; every version when left out. */
+  serverToolVersions?: string[];
+  /** No programmatic tool calling: search and fetch versions that run code need `allowed_callers: ["direct"]`. */
+  directCallersOnly?: boolean;
 }
 
 export const DEFAULT_MODELS: ModelEntry[] = [
   { id: "claude-haiku-4-5", display_name: "Claude Haiku 4.5", max_tokens: 64000, max_input_tokens: 200000, effort: false, adaptive: false, enabledThinking: true, structured_outputs: true },
   { id: "claude-sonnet-4-6", display_name: "Claude Sonnet 4.6", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: true, structured_outputs: true },
-  { id: "claude-opus-4-7", display_name: "Claude Opus 4.7", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: false, structured_outputs: true },
+  { id: "claude-opus-4-7", display_name: "Claude Opus 4.7", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: false, structured_outputs: true, omitsThinking: true },
   { id: "claude-legacy-1", display_name: "Claude Legacy", max_tokens: 8192, max_input_tokens: 200000, effort: false, adaptive: false, enabledThinking: false, structured_outputs: false },
 ];
 
@@ -224,7 +237,8 @@ export class AnthropicStandIn {
         return sendError(res, 400, { type: "invalid_request_error", message: err.message }, requestId);
       }
     }
-    const message = buildMessage({ ...reply, usage }, recorded.body);
+    const content = shapeThinking(this.models.find((m) => m.id === recorded.body?.model), reply.content, recorded.body);
+    const message = buildMessage({ ...reply, content, usage }, recorded.body);
     if (recorded.body?.stream) return this.stream(res, message, reply, requestId);
     sendJson(res, 200, message, reply.headers);
   }
@@ -235,6 +249,8 @@ export class AnthropicStandIn {
     if (body?.output_config?.format && model && !model.structured_outputs) return `${model.id} does not support output_config.format`;
     const forced = body?.tool_choice?.type === "tool" || body?.tool_choice?.type === "any";
     if (forced && body?.thinking && body.thinking.type !== "disabled") return "Thinking may not be enabled when tool_choice forces tool use.";
+    const modelProblem = model && modelRequestProblem(model, body);
+    if (modelProblem) return modelProblem;
     return messagesProblem(body?.messages) ?? (this.refuseExtraCacheBreakpoints ? cacheBreakpointProblem(body) : undefined);
   }
 
@@ -337,16 +353,16 @@ function modelInfo(m: ModelEntry): any {
     capabilities: {
       batch: flag(true),
       citations: flag(true),
-      code_execution: flag(true),
+      code_execution: flag(takesServerTool(m, "code_execution")),
       context_management: flag(false),
-      effort: { supported: !!m.effort, low: flag(m.effort), medium: flag(m.effort), high: flag(m.effort), xhigh: flag(false), max: flag(m.effort) },
+      effort: { supported: !!m.effort, ...Object.fromEntries(Object.entries(effortLevels(m)).map(([level, ok]) => [level, ok === null ? null : flag(ok)])) },
       image_input: flag(true),
       pdf_input: flag(true),
-      server_tools: { supported: true, code_execution: flag(true), web_search: flag(true) },
+      server_tools: { supported: true, code_execution: flag(takesServerTool(m, "code_execution")), web_search: flag(takesServerTool(m, "web_search")) },
       structured_outputs: flag(m.structured_outputs),
       thinking: {
         supported: !!(m.adaptive || m.enabledThinking),
-        types: { adaptive: flag(m.adaptive), enabled: flag(m.enabledThinking), disabled: flag(true), between_tools: flag(false) },
+        types: { adaptive: flag(m.adaptive), enabled: flag(m.enabledThinking), disabled: flag(m.disabledThinking !== false), between_tools: flag(false) },
       },
     },
   };

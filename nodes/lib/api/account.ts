@@ -1,14 +1,16 @@
 // An Anthropic account as the config node holds it: one SDK client, reused by every node, the model
-// options they inherit, each model's capabilities as the models endpoint gives them, and every
-// request in flight so a redeploy can end them. No Node-RED here.
-import Anthropic, { APIError } from "@anthropic-ai/sdk";
+// options they inherit, each model's capabilities and limits as the models endpoint gives them, and
+// every request in flight so a redeploy can end them. No Node-RED here.
+import Anthropic, { APIError, BadRequestError } from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsBase } from "@anthropic-ai/sdk/resources/messages";
 import type { ModelCapabilities, ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
 import { ClaudeError } from "../errors";
 import type { ModelOptions } from "./options";
+import type { ModelEntry } from "./models";
 import { Semaphore } from "./semaphore";
+import { olderVersions, versionsIn, withVersions, type VersionChoice } from "./server-tool-versions";
 import { requestWorth } from "./token-estimate";
 import { IdleWatchdog } from "./watchdog";
 
@@ -48,7 +50,9 @@ export class Account {
   readonly options: ModelOptions;
   private sdk?: Anthropic;
   private readonly inFlight = new Set<AbortController>();
-  private readonly capabilityCache = new Map<string, { at: number; value: Promise<ModelCapabilities | undefined> }>();
+  private readonly entryCache = new Map<string, { at: number; value: Promise<ModelEntry | undefined> }>();
+  /** Older server tool versions per model, after the API refused newer ones for it. */
+  private readonly toolVersions = new Map<string, Partial<VersionChoice>>();
   private readonly slots: Semaphore;
   private closed = false;
   /** Ends the account's other requests (model lookups) on close. */
@@ -100,11 +104,19 @@ export class Account {
       try {
         const retries = this.settings.maxRetries > 0 ? 1 : 0;
         const worth = requestWorth(params);
+        let request = this.withKnownToolVersions(params);
         for (let attempt = 0; ; attempt++) {
           const admission = await this.guard.admit(worth, hooks.turn, controller.signal);
           try {
-            return await this.streamOnce(client, params, controller.signal, hooks);
+            return await this.streamOnce(client, request, controller.signal, hooks);
           } catch (err) {
+            const older = this.olderToolVersions(request, err);
+            if (older && !controller.signal.aborted) {
+              // Not a failed attempt: the same request in a form this model takes, sent at once.
+              request = older;
+              attempt--;
+              continue;
+            }
             if (attempt >= retries || !retryableInStream(err) || controller.signal.aborted) throw err;
           } finally {
             admission.release();
@@ -126,6 +138,25 @@ export class Account {
       this.inFlight.delete(controller);
       hooks.signal?.removeEventListener("abort", abort);
     }
+  }
+
+  private withKnownToolVersions(params: MessageCreateParamsBase): MessageCreateParamsBase {
+    const known = this.toolVersions.get(params.model);
+    return known && params.tools ? { ...params, tools: withVersions(params.tools, known) } : params;
+  }
+
+  /**
+   * When the API refused a server tool version for this model (a 400 naming it), the request with the
+   * next older version, remembered for the model; otherwise undefined.
+   */
+  private olderToolVersions(params: MessageCreateParamsBase, err: unknown): MessageCreateParamsBase | undefined {
+    if (!(err instanceof BadRequestError) || !params.tools) return undefined;
+    const message = String((err.error as any)?.error?.message ?? err.message);
+    const older = olderVersions(versionsIn(params.tools), message);
+    if (!older) return undefined;
+    if (!this.toolVersions.has(params.model) && this.toolVersions.size >= MAX_CACHED_MODELS) this.toolVersions.delete(this.toolVersions.keys().next().value as string);
+    this.toolVersions.set(params.model, { ...this.toolVersions.get(params.model), ...older });
+    return { ...params, tools: withVersions(params.tools, older) };
   }
 
   /** One attempt: the SDK's timeout covers the wait for the headers, the idle watchdog the body. */
@@ -162,19 +193,24 @@ export class Account {
     return this.guard.record(usage, hooks.turn).catch(() => undefined);
   }
 
-  /**
-   * What the models endpoint says a model takes, kept for a few minutes; undefined when it could not
-   * be asked (also kept, so a failing endpoint is not asked on every message).
-   */
+  /** What the models endpoint says a model takes; undefined when it could not be asked. */
   modelCapabilities(model: string): Promise<ModelCapabilities | undefined> {
-    const cached = this.capabilityCache.get(model);
+    return this.modelEntry(model).then((entry) => entry?.capabilities ?? undefined);
+  }
+
+  /**
+   * What the models endpoint says about a model (capabilities, max tokens), kept for a few minutes;
+   * undefined when it could not be asked (also kept, so a failing endpoint is not asked on every message).
+   */
+  modelEntry(model: string): Promise<ModelEntry | undefined> {
+    const cached = this.entryCache.get(model);
     if (cached && Date.now() - cached.at < CAPABILITIES_CACHE_MS) return cached.value;
     const value = this.client.models.retrieve(model, {}, { maxRetries: 0, timeout: 10_000, signal: this.closing.signal }).then(
-      (info) => info.capabilities ?? undefined,
+      (info) => ({ capabilities: info.capabilities, max_tokens: info.max_tokens }),
       () => undefined,
     );
     // msg.model can be anything a flow sends: remember a bounded number of models, oldest out first.
-    const cache = this.capabilityCache;
+    const cache = this.entryCache;
     if (!cache.has(model) && cache.size >= MAX_CACHED_MODELS) cache.delete(cache.keys().next().value as string);
     cache.set(model, { at: Date.now(), value });
     return value;

@@ -11,8 +11,10 @@ export interface NumberRule {
 export function editorNumber(value: unknown, fallback: number, rule: NumberRule = {}): number {
   if (value === undefined || value === null || (typeof value === "string" && value.trim() === "")) return fallback;
   const n = Number(value);
-  if (!Number.isFinite(n) || n < 0 || (rule.positive && n === 0)) return fallback;
-  return rule.whole ? Math.floor(n) : n;
+  if (!Number.isFinite(n) || n < 0) return fallback;
+  const result = rule.whole ? Math.floor(n) : n;
+  // Checked after rounding down, so 0.5 max tokens is not sent as 0.
+  return rule.positive && result === 0 ? fallback : result;
 }
 
 /** A list: an array, or text separated by commas or new lines; trimmed, lower case, no repeats. */

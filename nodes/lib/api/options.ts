@@ -46,7 +46,7 @@ export const DEFAULT_OPTIONS: ModelOptions = {
 };
 
 /** An option the user set that cannot work: msg.error.type "invalid_options". */
-function optionsError(key: string, params: Record<string, unknown> = {}): ClaudeError {
+export function optionsError(key: string, params: Record<string, unknown> = {}): ClaudeError {
   return new ClaudeError(key, params, "invalid_options");
 }
 

@@ -9,6 +9,9 @@ describe("editor values", () => {
     assert.strictEqual(editorNumber(0, 7), 0);
     for (const bad of [undefined, null, "", "  ", "abc", -1, Infinity]) assert.strictEqual(editorNumber(bad, 7), 7, String(bad));
     assert.strictEqual(editorNumber(0, 7, { positive: true }), 7);
+    // A fraction below 1 of a positive count is unusable, not 0.
+    assert.strictEqual(editorNumber("0.5", 7, { whole: true, positive: true }), 7);
+    assert.strictEqual(editorNumber(1.5, 7, { whole: true, positive: true }), 1);
   });
 
   it("reads lists from arrays or separated text, trimmed, lower case and without repeats", () => {

@@ -44,13 +44,13 @@ describe("request builder", () => {
     assert.deepStrictEqual(params, { model: "claude-haiku-4-5", max_tokens: 3000, messages });
   });
 
-  it("adds the server tools with their limits", () => {
+  it("adds the server tools with their limits, in the newest versions", () => {
     const options = optionsFromConfig({ webSearch: true, webSearchMaxUses: 3, webSearchDomains: "example.com", webSearchCity: "Berlin", webFetch: true, codeExecution: true });
     const params = buildRequest(options, { messages });
     assert.deepStrictEqual(params.tools, [
-      { type: "web_search_20250305", name: "web_search", max_uses: 3, allowed_domains: ["example.com"], user_location: { type: "approximate", city: "Berlin" } },
-      { type: "web_fetch_20250910", name: "web_fetch", max_uses: 5 },
-      { type: "code_execution_20250825", name: "code_execution" },
+      { type: "web_search_20260318", name: "web_search", max_uses: 3, allowed_domains: ["example.com"], user_location: { type: "approximate", city: "Berlin" } },
+      { type: "web_fetch_20260318", name: "web_fetch", max_uses: 5 },
+      { type: "code_execution_20260521", name: "code_execution" },
     ]);
     assert.strictEqual(buildRequest(options, { messages, serverTools: false }).tools, undefined);
   });
@@ -64,8 +64,23 @@ describe("request builder", () => {
     assert.strictEqual(buildRequest(options, { messages }, undefined).output_config, undefined);
   });
 
-  it("maps thinking modes", () => {
-    assert.deepStrictEqual(buildRequest({ ...DEFAULT_OPTIONS, thinking: "adaptive" }, { messages }).thinking, { type: "adaptive" });
-    assert.deepStrictEqual(buildRequest({ ...DEFAULT_OPTIONS, thinking: "budget", thinkingBudget: 2000 }, { messages }).thinking, { type: "enabled", budget_tokens: 2000 });
+  it("maps thinking modes, asking for summarized thinking", () => {
+    assert.deepStrictEqual(buildRequest({ ...DEFAULT_OPTIONS, thinking: "adaptive" }, { messages }).thinking, { type: "adaptive", display: "summarized" });
+    assert.deepStrictEqual(buildRequest({ ...DEFAULT_OPTIONS, thinking: "budget", thinkingBudget: 2000 }, { messages }).thinking, { type: "enabled", budget_tokens: 2000, display: "summarized" });
+  });
+
+  it("sends thinking off as disabled only where the model's entry takes it", () => {
+    const takes = (disabled: boolean) => ({ thinking: { supported: true, types: { disabled: { supported: disabled } } } }) as any;
+    assert.deepStrictEqual(buildRequest(DEFAULT_OPTIONS, { messages }, takes(true)).thinking, { type: "disabled" });
+    assert.strictEqual(buildRequest(DEFAULT_OPTIONS, { messages }, takes(false)).thinking, undefined);
+    assert.strictEqual(buildRequest(DEFAULT_OPTIONS, { messages }, undefined).thinking, undefined, "unknown model: left to the API");
+  });
+
+  it("does not send an effort level the entry reports as null", () => {
+    const options = { ...DEFAULT_OPTIONS, effort: "xhigh" as const };
+    const nullLevel = { effort: { supported: true, high: { supported: true }, xhigh: null } } as any;
+    assert.strictEqual(buildRequest(options, { messages }, nullLevel).output_config, undefined);
+    const reported = { effort: { supported: true, high: { supported: true }, xhigh: { supported: true } } } as any;
+    assert.deepStrictEqual(buildRequest(options, { messages }, reported).output_config, { effort: "xhigh" });
   });
 });
