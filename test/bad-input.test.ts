@@ -159,6 +159,7 @@ describe("bad input", function () {
       ["model", 42],
       ["model", "  "],
       ["max_tokens", -5],
+      ["max_tokens", 0],
       ["max_tokens", "lots"],
       ["effort", "extreme"],
       ["thinking", { budget: 5 }],

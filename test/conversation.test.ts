@@ -51,6 +51,21 @@ describe("claude-conversation", function () {
     ]);
   });
 
+  it("drops thinking blocks from the history when the next turn uses another model", async () => {
+    const nodes = await load(api);
+    const thinking = { type: "thinking", thinking: "The user greets me.", signature: "sig-haiku" };
+    api.reply({ content: [thinking, { type: "text", text: "Hello!" }] });
+    await say(nodes, { payload: "Hi, I am Ada", conversation_id: "c1" });
+    await say(nodes, { payload: "What is my name?", conversation_id: "c1", model: "claude-sonnet-4-6" });
+    const second = api.messageRequests[1].body;
+    assert.strictEqual(second.model, "claude-sonnet-4-6");
+    assert.deepStrictEqual(second.messages, [
+      { role: "user", content: "Hi, I am Ada" },
+      { role: "assistant", content: [{ type: "text", text: "Hello!" }] },
+      { role: "user", content: "What is my name?" },
+    ], "another model's signed thinking is not sent");
+  });
+
   it("replays server-tool blocks and citations exactly as received, and reports the citations", async () => {
     const nodes = await load(api, {}, { webSearch: true });
     const citation = { type: "web_search_result_location", url: "https://example.com/w", title: "Weather", encrypted_index: "enc-idx", cited_text: "sunny" };
@@ -229,6 +244,19 @@ describe("claude-conversation", function () {
     assert.deepStrictEqual(userTexts(api.messageRequests[1].body), ["fresh start"]);
     await say(nodes, { payload: "reset and speak", reset: true, conversation_id: "c1" });
     assert.deepStrictEqual(userTexts(api.messageRequests[2].body), ["reset and speak"]);
+  });
+
+  it("queues a reset behind the turn before it, so that turn cannot undo it", async () => {
+    const nodes = await load(api);
+    // The first answer is slow: the reset arrives while that turn is still running.
+    api.reply({ content: [{ type: "text", text: "noted" }], delayMs: 300 });
+    const first = say(nodes, { payload: "remember 42", conversation_id: "c1" });
+    await api.whenRequests(1);
+    nodes.chat.receive({ reset: true, payload: "", conversation_id: "c1" });
+    await first;
+    await say(nodes, { payload: "what number?", conversation_id: "c1" });
+    assert.deepStrictEqual(userTexts(api.messageRequests[1].body), ["what number?"], "the reset came after the first turn and cleared it");
+    assert.strictEqual(nodes.chat.context().get("conversation_c1").messages.length, 2);
   });
 
   it("continues a paused server-tool turn and sums usage over all rounds", async () => {

@@ -118,24 +118,52 @@ describe("tool nodes", function () {
   });
 
   it("gives Claude a timeout error when a tool never answers, and the turn still ends", async () => {
-    const nodes = await load(api, [{ name: "slow", timeout: 0.2 }]);
+    const nodes = await load(api, [{ name: "slow", timeout: 0.3 }]);
     api.reply({ content: [toolUse("toolu_1", "slow", {})] });
     api.reply({ content: [{ type: "text", text: "The tool did not answer." }] });
     const call = nextMessage(nodes.calls());
     const done = nextMessage(nodes.out);
     nodes.chat.receive({ payload: "Go", conversation_id: "c1" });
     const msg = await call;
+    const called = Date.now();
+    await api.whenRequests(2);
+    // Wide bounds, for a loaded machine (the call reached the flow a moment after its timer started):
+    // not long before the timeout, and far from ten times it (3 s).
+    const waited = Date.now() - called;
+    assert.ok(waited >= 150 && waited < 2000, `the call waited ${waited} ms for a 0.3 s timeout`);
     const out = await done;
     assert.strictEqual(out.payload, "The tool did not answer.");
     const [result] = toolResults(api.messageRequests[1].body);
     assert.strictEqual(result.is_error, true);
-    assert.match(result.content, /Tool "slow" did not answer within 0.2 seconds/);
+    assert.match(result.content, /Tool "slow" did not answer within 0.3 seconds/);
     assert.strictEqual(out.claude.tool_calls[0].is_error, true);
     assert.ok(argsOf(nodes.tool(), "status").some((a: any[]) => a[0].text === "timed out"));
     // The answer that comes too late is dropped with a clear warning, not a crash.
     nodes.result.receive({ ...msg, payload: "late" });
     assert.match(argsOf(nodes.result, "warn")[0][0], /No call is waiting for this result \(tool "slow", call toolu_1\)/);
     assert.strictEqual(api.messageRequests.length, 2);
+  });
+
+  it("waits 30 seconds for a tool whose timeout is left empty", async () => {
+    // The timer's duration, read where the call starts waiting: checked exactly, without waiting 30 s.
+    const durations: number[] = [];
+    const wait = pendingToolCalls.wait;
+    pendingToolCalls.wait = function (this: typeof pendingToolCalls, key, options) {
+      durations.push(options.timeoutMs);
+      return wait.call(this, key, options);
+    };
+    try {
+      const nodes = await load(api, [{ name: "lights", timeout: "" }, { name: "heating", timeout: 4 }]);
+      answer(nodes, 0, () => ({ payload: "on" }));
+      answer(nodes, 1, () => ({ payload: "warm" }));
+      api.reply({ content: [toolUse("toolu_1", "lights", {}), toolUse("toolu_2", "heating", {})] });
+      const done = nextMessage(nodes.out);
+      nodes.chat.receive({ payload: "Lights and heating on" });
+      await done;
+    } finally {
+      pendingToolCalls.wait = wait;
+    }
+    assert.deepStrictEqual(durations, [30_000, 4_000]);
   });
 
   it("never triggers the flow with invalid input, and tells Claude what was wrong", async () => {
@@ -364,6 +392,21 @@ describe("tool nodes", function () {
     nodes.chat.receive({ payload: "Hi" });
     await done;
     assert.deepStrictEqual(api.messageRequests[0].body.tools.map((t: any) => t.name), ["two"]);
+  });
+
+  it("offers in \"all tools\" mode only the tool nodes on the conversation's own tab", async () => {
+    const otherTab = [
+      { id: "tab2", type: "tab", label: "other" },
+      { id: "far", type: "claude-tool", z: "tab2", name: "far_away", mode: "plain", timeout: 30, wires: [[]] },
+    ];
+    const nodes = flow(api.url, [{ name: "near" }], { toolMode: "all" });
+    await helper.load(ALL_NODES, [...nodes, ...otherTab], { account: { apiKey: KEY } });
+    assert.ok(helper.getNode("far"), "the other tab's tool node runs");
+    const out = helper.getNode("out");
+    const done = nextMessage(out);
+    helper.getNode("chat").receive({ payload: "Hi" });
+    await done;
+    assert.deepStrictEqual(api.messageRequests[0].body.tools.map((t: any) => t.name), ["near"]);
   });
 
   it("offers the tools of another registered source beside the tool nodes, unique by name, and runs its calls there", async () => {

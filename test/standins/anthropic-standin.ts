@@ -37,6 +37,8 @@ export interface Reply {
   /** Wait this long before answering, or (with stallAfterEvents) in the middle of the stream. */
   delayMs?: number;
   stallAfterEvents?: number;
+  /** SSE only: pause this long between events, as a long answer written slowly does. */
+  eventGapMs?: number;
   /** The code execution container the answer names (in message_delta when streaming). */
   container?: { id: string; expires_at: string; skills?: unknown[] | null };
   /** SSE only: leave out message_delta, so the stream ends without a stop reason. */
@@ -274,6 +276,8 @@ export class AnthropicStandIn {
         return;
       }
       if (reply.stallAfterEvents === i) await this.sleep(reply.delayMs ?? 60_000);
+      if (reply.eventGapMs && i > 0) await this.sleep(reply.eventGapMs);
+      if (res.destroyed) return;
       // Waiting for each write to reach the socket makes a cut or a stall happen truly mid-stream,
       // after the client has received what came before.
       await new Promise<void>((resolve) => writeEvent(res, events[i][0], events[i][1], resolve));
