@@ -236,6 +236,54 @@ describe("claude-conversation", function () {
     assert.ok(seen.includes("[redacted]"), "an echoed key is redacted");
   });
 
+  it("refuses instructions that hold the key, from any source, before any request", async () => {
+    process.env.CLAUDE_TEST_GATEWAY = `token=${KEY};region=eu`;
+    try {
+      const nodes = await load(api, { instructions: "Hi {{msg.who}}{{flow.who}}{{global.who}}{{#msg.useEnv}}{{env.CLAUDE_TEST_GATEWAY}}{{/msg.useEnv}}" });
+      const sources: Array<[string, Record<string, unknown>, () => void]> = [
+        ["msg", { who: `the owner of ${KEY}` }, () => undefined],
+        ["flow", {}, () => nodes.chat.context().flow.set("who", [KEY].join(""))],
+        ["global", {}, () => nodes.chat.context().global.set("who", `x${KEY}x`)],
+        ["an environment variable holding it among other text", { useEnv: true }, () => undefined],
+        ["msg.instructions", { instructions: `Never say ${KEY}` }, () => undefined],
+      ];
+      for (const [source, extra, arrange] of sources) {
+        arrange();
+        const failed = nextError(nodes.chat);
+        nodes.chat.receive({ payload: "Hi", conversation_id: "c1", ...extra });
+        const { text, msg } = await failed;
+        assert.match(text, /The instructions hold the account's API key/, source);
+        assert.strictEqual(msg.error.type, "invalid_input");
+        assert.ok(!JSON.stringify(msg.error).includes(KEY));
+        nodes.chat.context().flow.set("who", undefined);
+        nodes.chat.context().global.set("who", undefined);
+      }
+      assert.strictEqual(api.messageRequests.length, 0, "nothing was sent");
+      await say(nodes, { payload: "Hi", who: "Ada" });
+      assert.strictEqual(api.messageRequests[0].body.system[0].text, "Hi Ada");
+    } finally {
+      delete process.env.CLAUDE_TEST_GATEWAY;
+    }
+  });
+
+  it("trims a key pasted with a newline, and redacts it in every field of msg.error", async () => {
+    await helper.load(ALL_NODES, flow(api.url), { account: { apiKey: `  ${KEY}\r\n` } });
+    const nodes = { chat: helper.getNode("chat"), out: helper.getNode("out") };
+    api.reply({ status: 400, error: { type: `invalid_request_error ${KEY}`, message: `bad key ${KEY}` }, headers: { "request-id": `req_${KEY}` }, requestId: `req_${KEY}` });
+    const failed = nextError(nodes.chat);
+    nodes.chat.receive({ payload: "Hi" });
+    const { text, msg } = await failed;
+    assert.strictEqual(api.messageRequests[0].headers.authorization, `Bearer ${KEY}`);
+    assert.deepStrictEqual(
+      { text, error: msg.error },
+      {
+        text: "The Claude API rejected the request (400): bad key [redacted]",
+        error: { message: "The Claude API rejected the request (400): bad key [redacted]", type: "invalid_request_error [redacted]", status: 400, request_id: "req_[redacted]" },
+      },
+    );
+    assert.ok(!JSON.stringify(nodes.chat.status.args).includes(KEY));
+  });
+
   it("clears a conversation on msg.reset", async () => {
     const nodes = await load(api);
     await say(nodes, { payload: "remember 42", conversation_id: "c1" });

@@ -394,6 +394,30 @@ describe("tool nodes", function () {
     assert.deepStrictEqual(api.messageRequests[0].body.tools.map((t: any) => t.name), ["two"]);
   });
 
+  for (const key of ["__proto__", "constructor", "prototype"]) {
+    it(`refuses a tool input with a ${key} key anywhere, as an error result to Claude`, async () => {
+      // An open schema with an enum: the forbidden value would otherwise reach the flow through the prototype.
+      const schema = JSON.stringify({ type: "object", properties: { level: { type: "integer", enum: [1, 2, 3] }, items: { type: "array" } } });
+      const nodes = await load(api, [{ name: "set_level", schema }]);
+      let triggered = false;
+      nodes.calls().on("input", () => (triggered = true));
+      api.reply({
+        content: [
+          toolUse("t1", "set_level", JSON.parse(`{"level": 1, "${key}": {"level": 99}}`)),
+          toolUse("t2", "set_level", JSON.parse(`{"level": 2, "items": [{"ok": 1}, {"${key}": {"admin": true}}]}`)),
+        ],
+      });
+      const done = nextMessage(nodes.out);
+      nodes.chat.receive({ payload: "Set the level", conversation_id: "c1" });
+      await done;
+      assert.strictEqual(triggered, false, "the call never reached the flow");
+      const results = toolResults(api.messageRequests[1].body);
+      assert.deepStrictEqual(results.map((r: any) => r.is_error), [true, true]);
+      assert.match(results[0].content, new RegExp(`The input for tool "set_level" was rejected, so the tool did not run: /${key} is a key that is not allowed`));
+      assert.match(results[1].content, new RegExp(`/items/1/${key} is a key that is not allowed`));
+    });
+  }
+
   it("offers in \"all tools\" mode only the tool nodes on the conversation's own tab", async () => {
     const otherTab = [
       { id: "tab2", type: "tab", label: "other" },
@@ -483,6 +507,48 @@ describe("tool nodes", function () {
       assert.match(denied.content, /The entity "lock\.front_door" is not allowed\. Allowed entities: light\.\*, switch\.garden_pump\./);
       assert.match(hidden.content, /data may not contain "entity_id"/);
       assert.match(extra.content, /must NOT have additional properties \("sneaky"\)/);
+    });
+
+    it("refuses entities named in data through other fields, at any depth, and tells Claude why", async () => {
+      const nodes = await load(api, [{ ...ha, actions: ["tts.speak", "media_player.join", "scene.apply", "light.turn_on"] }]);
+      let triggered = 0;
+      nodes.calls().on("input", (msg: any) => {
+        triggered++;
+        nodes.result.receive({ ...msg, payload: "done" });
+      });
+      api.reply({
+        content: [
+          toolUse("t1", "control_home", { action: "tts.speak", entity_id: ["light.kitchen"], data: { media_player_entity_id: "media_player.living_room", message: "Hi" } }),
+          toolUse("t2", "control_home", { action: "media_player.join", entity_id: ["light.kitchen"], data: { group_members: ["light.hall", "Lock.Front_Door"] } }),
+          toolUse("t3", "control_home", { action: "scene.apply", entity_id: ["light.kitchen"], data: { entities: { "switch.heater": "on" } } }),
+          toolUse("t4", "control_home", { action: "light.turn_on", entity_id: ["light.kitchen"], data: { nested: [{ members: "light.hall, alarm_control_panel.home" }] } }),
+          toolUse("t5", "control_home", { action: "light.turn_on", entity_id: ["light.kitchen"], data: { color_name: "red", transition: "0.5", group: ["light.hall"] } }),
+        ],
+      });
+      const done = nextMessage(nodes.out);
+      nodes.chat.receive({ payload: "Play a chime everywhere", conversation_id: "c1" });
+      await done;
+      assert.strictEqual(triggered, 1, "only the call naming allowed entities reached the flow");
+      const results = toolResults(api.messageRequests[1].body);
+      assert.deepStrictEqual(results.map((r: any) => r.is_error === true), [true, true, true, true, false]);
+      for (const [i, entity] of ["media_player.living_room", "lock.front_door", "switch.heater", "alarm_control_panel.home"].entries()) {
+        assert.match(results[i].content, new RegExp(`data names the entity "${entity.replace(".", "\\.")}", which is not allowed\\. Allowed entities: light\\.\\*, switch\\.garden_pump\\.`));
+      }
+    });
+
+    it("refuses a __proto__ key that would carry a target in data through Node-RED's message copy", async () => {
+      const nodes = await load(api, [ha]);
+      let triggered = false;
+      nodes.calls().on("input", () => (triggered = true));
+      const input = JSON.parse('{"action": "light.turn_on", "entity_id": ["light.kitchen"], "data": {"__proto__": {"entity_id": "light.hall"}}}');
+      api.reply({ content: [toolUse("t1", "control_home", input)] });
+      const done = nextMessage(nodes.out);
+      nodes.chat.receive({ payload: "Kitchen light", conversation_id: "c1" });
+      await done;
+      assert.strictEqual(triggered, false);
+      const [result] = toolResults(api.messageRequests[1].body);
+      assert.strictEqual(result.is_error, true);
+      assert.match(result.content, /\/data\/__proto__ is a key that is not allowed \("__proto__"\)/);
     });
 
     it("reports incomplete allow lists at start", async () => {

@@ -26,6 +26,8 @@ export interface Reply {
   status?: number;
   error?: { type: string; message: string };
   headers?: Record<string, string>;
+  /** The request id in an error body, instead of the stand-in's own (a gateway may echo anything there). */
+  requestId?: string;
   /** Send this exact body (e.g. invalid JSON) with the status. */
   rawBody?: string;
   /** SSE only: end the connection after this many events. */
@@ -105,6 +107,8 @@ export class AnthropicStandIn {
   /** Message requests being answered right now, and the most there ever were at once. */
   active = 0;
   peakActive = 0;
+  /** A hostile gateway: every answer's request id (header and error body) is the key the request carried. */
+  echoKey = false;
   /** Delay of the models endpoint's answers. */
   modelsDelayMs = 0;
   /** Larger request bodies get the API's 413 request_too_large (its limit is 32 MB). */
@@ -194,7 +198,7 @@ export class AnthropicStandIn {
     const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, headers: req.headers, body: text ? safeParse(text) : undefined, settled };
     this.requests.push(recorded);
     this.waiters = this.waiters.filter((check) => !check());
-    const requestId = `req_standin_${++requestCounter}`;
+    const requestId = this.echoKey ? `req_${keyOf(req.headers)}` : `req_standin_${++requestCounter}`;
     res.setHeader("request-id", requestId);
     if (this.acceptedKeys && !this.acceptedKeys.includes(keyOf(req.headers))) {
       return sendError(res, 401, { type: "authentication_error", message: "invalid x-api-key" }, requestId);
@@ -227,7 +231,7 @@ export class AnthropicStandIn {
       return;
     }
     if (reply.status && reply.status >= 400) {
-      return sendError(res, reply.status, reply.error ?? { type: "api_error", message: "error" }, requestId, reply.headers);
+      return sendError(res, reply.status, reply.error ?? { type: "api_error", message: "error" }, reply.requestId ?? requestId, reply.headers);
     }
     let usage = reply.usage;
     if (this.cacheSimulation) {

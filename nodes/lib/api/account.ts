@@ -7,6 +7,8 @@ import type { ModelCapabilities, ModelInfo } from "@anthropic-ai/sdk/resources/m
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
 import { ClaudeError } from "../errors";
+import { headerSecrets } from "./extra-headers";
+import { checkRequestSize } from "./request-size";
 import type { ModelOptions } from "./options";
 import type { ModelEntry } from "./models";
 import { Semaphore } from "./semaphore";
@@ -17,6 +19,8 @@ import { IdleWatchdog } from "./watchdog";
 export interface AccountSettings {
   apiKey?: string;
   baseUrl?: string;
+  /** Extra request headers for a gateway, from the account's credentials; their values are secrets. */
+  headers?: Record<string, string>;
   timeoutSeconds: number;
   maxRetries: number;
   /** Requests allowed in flight at once; the rest wait in order. */
@@ -67,7 +71,14 @@ export class Account {
 
   /** The key in use: the credential, else ANTHROPIC_API_KEY. */
   get apiKey(): string | undefined {
-    return this.settings.apiKey || process.env.ANTHROPIC_API_KEY || undefined;
+    // Trimmed where it is read: a key pasted with a line break works, and redaction looks for what is sent.
+    return this.settings.apiKey?.trim() || process.env.ANTHROPIC_API_KEY?.trim() || undefined;
+  }
+
+  /** Everything to keep out of what is shown: the key and the extra headers' values. */
+  get secrets(): readonly string[] {
+    const key = this.apiKey;
+    return [...(key ? [key] : []), ...headerSecrets(this.settings.headers ?? {})];
   }
 
   get client(): Anthropic {
@@ -77,6 +88,7 @@ export class Account {
     this.sdk ??= new Anthropic({
       apiKey,
       baseURL: this.settings.baseUrl || undefined,
+      ...(this.settings.headers && Object.keys(this.settings.headers).length ? { defaultHeaders: this.settings.headers } : {}),
       timeout: this.settings.timeoutSeconds * 1000,
       maxRetries: this.settings.maxRetries,
       logLevel: "off",
@@ -91,6 +103,8 @@ export class Account {
    * event inside the stream.
    */
   async createMessage(params: MessageCreateParamsBase, hooks: StreamHooks = {}): Promise<Message> {
+    // What the API cannot take is refused here, before it is uploaded (first: the lookup may wait).
+    checkRequestSize(params, await this.contextWindow(params.model));
     if (this.closed) throw new ClaudeError("errors.closed", {}, "aborted");
     // An already-aborted signal fires no event: without this, a queued turn of a stopped node would still be sent.
     if (hooks.signal?.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
@@ -198,15 +212,20 @@ export class Account {
     return this.modelEntry(model).then((entry) => entry?.capabilities ?? undefined);
   }
 
+  /** The model's context window in tokens, as the models endpoint says; undefined when it could not be asked. */
+  contextWindow(model: string): Promise<number | undefined> {
+    return this.modelEntry(model).then((entry) => entry?.max_input_tokens ?? undefined);
+  }
+
   /**
-   * What the models endpoint says about a model (capabilities, max tokens), kept for a few minutes;
+   * What the models endpoint says about a model (capabilities, max tokens, context window), kept for a few minutes;
    * undefined when it could not be asked (also kept, so a failing endpoint is not asked on every message).
    */
   modelEntry(model: string): Promise<ModelEntry | undefined> {
     const cached = this.entryCache.get(model);
     if (cached && Date.now() - cached.at < CAPABILITIES_CACHE_MS) return cached.value;
     const value = this.client.models.retrieve(model, {}, { maxRetries: 0, timeout: 10_000, signal: this.closing.signal }).then(
-      (info) => ({ capabilities: info.capabilities, max_tokens: info.max_tokens }),
+      (info) => ({ capabilities: info.capabilities, max_tokens: info.max_tokens, max_input_tokens: info.max_input_tokens }),
       () => undefined,
     );
     // msg.model can be anything a flow sends: remember a bounded number of models, oldest out first.
