@@ -98,9 +98,9 @@ export class Account {
 
   /**
    * Sends one request, streamed (so long answers neither time out nor wait in silence), and resolves
-   * with the whole message. Waits for a free slot when the account limits parallel requests; checks
-   * the cost guard before each attempt and feeds it after; sends once more after a transient error
-   * event inside the stream.
+   * with the whole message. Waits for a free slot when the account limits parallel requests; before
+   * each attempt waits for room under the cost guard's daily limit (reserving what the request may
+   * use), and feeds the guard after; sends once more after a transient error event inside the stream.
    */
   async createMessage(params: MessageCreateParamsBase, hooks: StreamHooks = {}): Promise<Message> {
     // What the API cannot take is refused here, before it is uploaded (first: the lookup may wait).
