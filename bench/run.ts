@@ -1,5 +1,5 @@
 // Runs the benchmarks and prints their tables (Markdown, ready for bench/README.md).
-//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,durable-store] [--smoke] [--json <file>]
+//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,mcp,durable-store] [--smoke] [--json <file>]
 // --smoke runs each with tiny numbers, to check the benchmark code itself; its timings mean nothing.
 import * as fs from "fs";
 import * as os from "os";
@@ -11,12 +11,14 @@ import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, t
 import { OVERHEAD_DEFAULTS, runOverhead, type OverheadOptions, type OverheadResult } from "./overhead";
 import { startRuntime } from "./support/node-red";
 import { TOOL_LOOP_DEFAULTS, runToolLoop, type ToolLoopOptions, type ToolLoopResult } from "./tool-loop";
+import { MCP_DEFAULTS, runMcp, type McpOptions, type McpResult } from "./mcp";
 
 export const SMOKE = {
   overhead: { messages: 5, rounds: 1 } as OverheadOptions,
   concurrency: { conversations: 4, turns: 2, latencyMs: 5, rounds: 1 } as ConcurrencyOptions,
   memory: { conversations: 20, cappedConversations: 2, cappedTurns: 25, parallel: 5, expiryMinutes: 0.01 } as MemoryOptions,
   toolLoop: { turns: 3, rounds: 1 } as ToolLoopOptions,
+  mcp: { calls: 5, rounds: 1, turns: 5, flowTurns: 3 } as McpOptions,
   durableStore: { conversations: [1, 3], messages: 4, writes: 3 } as DurableStoreOptions,
   cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, tools: 0, toolCallEvery: 0, minTokens: 50 } as CostOptions,
 };
@@ -28,10 +30,11 @@ export interface Results {
   cost?: CostResult;
   longCost?: CostResult;
   toolLoop?: ToolLoopResult;
+  mcp?: McpResult;
   durableStore?: DurableStoreResult;
 }
 
-const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "durable-store"] as const;
+const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp", "durable-store"] as const;
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
@@ -148,7 +151,7 @@ function toolLoopTable(r: ToolLoopResult): string {
 
 function durableStoreTable(r: DurableStoreResult): string {
   return [
-    `### 6. Durable store: one turn saved into a \`localfilesystem\` store with \`cache: false\` (the node's whole context file read and written), conversations of ${n(r.options.messages)} messages (${n(r.options.writes)} saves per row)`,
+    `### 7. Durable store: one turn saved into a \`localfilesystem\` store with \`cache: false\` (the node's whole context file read and written), conversations of ${n(r.options.messages)} messages (${n(r.options.writes)} saves per row)`,
     "",
     table(
       ["conversations in the node", "context file", "p50 per turn", "p99 per turn"],
@@ -156,6 +159,24 @@ function durableStoreTable(r: DurableStoreResult): string {
     ),
     "",
     `Daily count (one small file per request): ${ms(r.countP50Ms)} p50.`,
+  ].join("\n");
+}
+
+function mcpTable(r: McpResult): string {
+  return [
+    `### 6. MCP tool calls: ${n(r.options.calls)} calls of Home Assistant's HassTurnOn per round over Streamable HTTP, loopback stand-in (${r.options.rounds} rounds)`,
+    "",
+    table(
+      ["", "MCP tool source", "direct MCP SDK call", "ratio (median of rounds)", "target"],
+      [
+        ["p50 per call", ms(r.source.p50Ms), ms(r.direct.p50Ms), r.ratio.toFixed(2) + "×", `≤ 1.1× (${met(r.ratio <= 1.1)})`],
+        ["p99 per call", ms(r.source.p99Ms), ms(r.direct.p99Ms), "", ""],
+        ["answered correctly", n(r.source.correct), n(r.direct.correct), "", ""],
+        [`tool list for ${n(r.options.turns)} turns`, `${n(r.listings)} request(s), ${ms(r.listP50Ms)} p50`, "", "", "1 request (kept list)"],
+        [`turns per second, conversation node (${n(r.options.flowTurns)} turns)`, `${r.turnsPerSecond.withMcp.toFixed(0)} with the server's tools`, `${r.turnsPerSecond.without.toFixed(0)} without`, (r.turnsPerSecond.withMcp / r.turnsPerSecond.without).toFixed(2) + "×", ""],
+        ["tools/list requests for those turns", `${n(r.flowListings)} (one deploy)`, "", "", "1"],
+      ],
+    ),
   ].join("\n");
 }
 
@@ -178,6 +199,7 @@ async function main(): Promise<void> {
     if (!smoke) print(costTable((results.longCost = await runCost(LONG_COST)), "4b. A longer conversation, past the 40-message cap"));
   }
   if (only.includes("tool-loop")) print(toolLoopTable((results.toolLoop = await runToolLoop(smoke ? SMOKE.toolLoop : TOOL_LOOP_DEFAULTS))));
+  if (only.includes("mcp")) print(mcpTable((results.mcp = await runMcp(smoke ? SMOKE.mcp : MCP_DEFAULTS))));
   if (only.includes("durable-store")) print(durableStoreTable((results.durableStore = await runDurableStore(smoke ? SMOKE.durableStore : DURABLE_STORE_DEFAULTS))));
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   await (await startRuntime()).stop();
