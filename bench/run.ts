@@ -1,5 +1,5 @@
 // Runs the benchmarks and prints their tables (Markdown, ready for bench/README.md).
-//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,mcp,durable-store] [--smoke] [--json <file>]
+//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,mcp,streaming,durable-store] [--smoke] [--json <file>]
 // --smoke runs each with tiny numbers, to check the benchmark code itself; its timings mean nothing.
 import * as fs from "fs";
 import * as os from "os";
@@ -10,6 +10,7 @@ import { CONCURRENCY_DEFAULTS, runConcurrency, type ConcurrencyOptions, type Con
 import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, type MemoryResult } from "./memory";
 import { OVERHEAD_DEFAULTS, runOverhead, type OverheadOptions, type OverheadResult } from "./overhead";
 import { startRuntime } from "./support/node-red";
+import { STREAMING_DEFAULTS, runStreaming, type StreamingOptions, type StreamingResult } from "./streaming";
 import { TOOL_LOOP_DEFAULTS, runToolLoop, type ToolLoopOptions, type ToolLoopResult } from "./tool-loop";
 import { MCP_DEFAULTS, runMcp, type McpOptions, type McpResult } from "./mcp";
 
@@ -19,6 +20,7 @@ export const SMOKE = {
   memory: { conversations: 20, cappedConversations: 2, cappedTurns: 25, parallel: 5, expiryMinutes: 0.01 } as MemoryOptions,
   toolLoop: { turns: 3, rounds: 1 } as ToolLoopOptions,
   mcp: { calls: 5, rounds: 1, turns: 5, flowTurns: 3 } as McpOptions,
+  streaming: { turns: 3, rounds: 1, longChars: 400, longGapMs: 5 } as StreamingOptions,
   durableStore: { conversations: [1, 3], messages: 4, writes: 3 } as DurableStoreOptions,
   cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, tools: 0, toolCallEvery: 0, minTokens: 50 } as CostOptions,
 };
@@ -31,10 +33,11 @@ export interface Results {
   longCost?: CostResult;
   toolLoop?: ToolLoopResult;
   mcp?: McpResult;
+  streaming?: StreamingResult;
   durableStore?: DurableStoreResult;
 }
 
-const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp", "durable-store"] as const;
+const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp", "streaming", "durable-store"] as const;
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
@@ -151,7 +154,7 @@ function toolLoopTable(r: ToolLoopResult): string {
 
 function durableStoreTable(r: DurableStoreResult): string {
   return [
-    `### 7. Durable store: one turn saved into a \`localfilesystem\` store with \`cache: false\` (the node's whole context file read and written), conversations of ${n(r.options.messages)} messages (${n(r.options.writes)} saves per row)`,
+    `### 8. Durable store: one turn saved into a \`localfilesystem\` store with \`cache: false\` (the node's whole context file read and written), conversations of ${n(r.options.messages)} messages (${n(r.options.writes)} saves per row)`,
     "",
     table(
       ["conversations in the node", "context file", "p50 per turn", "p99 per turn"],
@@ -180,6 +183,24 @@ function mcpTable(r: McpResult): string {
   ].join("\n");
 }
 
+function streamingTable(r: StreamingResult): string {
+  const o = r.options;
+  const l = r.long;
+  return [
+    `### 7. Streaming out: ${n(o.turns)} turns a side and round, from the stand-in's first text event to the first partial message reaching the next node (median of ${o.rounds} rounds)`,
+    "",
+    table(
+      ["", "conversation node, stream output", "function node, SDK stream", "node / function", "target"],
+      [
+        ["p50", ms(r.node.p50Ms), ms(r.fn.p50Ms), r.ratio.toFixed(2), `≤ 1.05 (${met(r.ratio <= 1.05)})`],
+        ["p99", ms(r.node.p99Ms), ms(r.fn.p99Ms), "", ""],
+      ],
+    ),
+    "",
+    `A long answer of ${n(l.chars)} characters written as ${n(l.textEvents)} text events ${o.longGapMs} ms apart became **${n(l.messages)} messages** at the default pace of ${l.intervalMs} ms (in ${(l.wallMs / 1000).toFixed(1)} s); joined they ${l.joinedEqualsAnswer ? "equal" : "**do not equal**"} the answer.`,
+  ].join("\n");
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const smoke = args.includes("--smoke");
@@ -200,6 +221,7 @@ async function main(): Promise<void> {
   }
   if (only.includes("tool-loop")) print(toolLoopTable((results.toolLoop = await runToolLoop(smoke ? SMOKE.toolLoop : TOOL_LOOP_DEFAULTS))));
   if (only.includes("mcp")) print(mcpTable((results.mcp = await runMcp(smoke ? SMOKE.mcp : MCP_DEFAULTS))));
+  if (only.includes("streaming")) print(streamingTable((results.streaming = await runStreaming(smoke ? SMOKE.streaming : STREAMING_DEFAULTS))));
   if (only.includes("durable-store")) print(durableStoreTable((results.durableStore = await runDurableStore(smoke ? SMOKE.durableStore : DURABLE_STORE_DEFAULTS))));
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   await (await startRuntime()).stop();
