@@ -36,6 +36,16 @@ async function ask(page: Page, text: string): Promise<void> {
   await page.click(".claude-chat-send");
 }
 
+/** The element is on screen: what the browser shows at its middle is it (not clipped, not covered). */
+async function shown(page: Page, selector: string): Promise<boolean> {
+  return page.evaluate((sel) => {
+    const element = document.querySelector(sel);
+    const box = element?.getBoundingClientRect();
+    if (!element || !box || !box.width || !box.height) return false;
+    return document.elementFromPoint(box.left + box.width / 2, box.top + box.height / 2) === element;
+  }, selector);
+}
+
 const answers = (page: Page) => page.locator(".claude-chat-claude").allTextContents();
 const everything = (page: Page) => page.locator(".claude-chat-entry").allTextContents();
 
@@ -67,10 +77,11 @@ describe("example: Dashboard chat in a browser", function () {
     const partial = ANSWER.slice(0, 2 * PIECE);
     await first.waitForFunction((text) => document.querySelector(".claude-chat-claude")?.textContent === text, partial, { timeout: 30_000 });
     await screenshot(first, "dashboard-chat-partial");
+    assert.ok(await shown(first, ".claude-chat-claude"), "the partial answer is on screen, not clipped");
     assert.ok(partial.length < ANSWER.length);
     await first.waitForFunction((text) => document.querySelector(".claude-chat-claude")?.textContent === text, ANSWER, { timeout: 30_000 });
     assert.deepStrictEqual(await everything(first), ["Hi! My name is Ada. What can you help me with?", ANSWER]);
-    await first.locator(".claude-chat-send").isDisabled().then((d) => assert.ok(d, "nothing typed yet, so Send waits"));
+    assert.ok(await first.locator(".claude-chat-send").isDisabled(), "nothing typed yet, so Send waits");
     assert.strictEqual(await first.locator(".claude-chat-input").isEnabled(), true, "the input is free again once the answer is whole");
 
     // The same page continues its conversation.
