@@ -1,10 +1,11 @@
 // Runs the benchmarks and prints their tables (Markdown, ready for bench/README.md).
-//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,streaming] [--smoke] [--json <file>]
+//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,mcp,streaming,durable-store] [--smoke] [--json <file>]
 // --smoke runs each with tiny numbers, to check the benchmark code itself; its timings mean nothing.
 import * as fs from "fs";
 import * as os from "os";
 import { minCacheableTokens } from "../test/standins/prompt-cache-sim";
 import { COST_DEFAULTS, LONG_COST, STRATEGIES, runCost, type CostOptions, type CostResult } from "./cost";
+import { DURABLE_STORE_DEFAULTS, runDurableStore, type DurableStoreOptions, type DurableStoreResult } from "./durable-store";
 import { CONCURRENCY_DEFAULTS, runConcurrency, type ConcurrencyOptions, type ConcurrencyResult } from "./concurrency";
 import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, type MemoryResult } from "./memory";
 import { OVERHEAD_DEFAULTS, runOverhead, type OverheadOptions, type OverheadResult } from "./overhead";
@@ -20,6 +21,7 @@ export const SMOKE = {
   toolLoop: { turns: 3, rounds: 1 } as ToolLoopOptions,
   mcp: { calls: 5, rounds: 1, turns: 5, flowTurns: 3 } as McpOptions,
   streaming: { turns: 3, rounds: 1, longChars: 400, longGapMs: 5 } as StreamingOptions,
+  durableStore: { conversations: [1, 3], messages: 4, writes: 3 } as DurableStoreOptions,
   cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, tools: 0, toolCallEvery: 0, minTokens: 50 } as CostOptions,
 };
 
@@ -32,9 +34,10 @@ export interface Results {
   toolLoop?: ToolLoopResult;
   mcp?: McpResult;
   streaming?: StreamingResult;
+  durableStore?: DurableStoreResult;
 }
 
-const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp", "streaming"] as const;
+const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp", "streaming", "durable-store"] as const;
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
@@ -149,6 +152,19 @@ function toolLoopTable(r: ToolLoopResult): string {
   ].join("\n");
 }
 
+function durableStoreTable(r: DurableStoreResult): string {
+  return [
+    `### 8. Durable store: one turn saved into a \`localfilesystem\` store with \`cache: false\` (the node's whole context file read and written), conversations of ${n(r.options.messages)} messages (${n(r.options.writes)} saves per row)`,
+    "",
+    table(
+      ["conversations in the node", "context file", "p50 per turn", "p99 per turn"],
+      r.rows.map((row) => [n(row.conversations), kb(row.fileBytes), ms(row.p50Ms), ms(row.p99Ms)]),
+    ),
+    "",
+    `Daily count (one small file per request): ${ms(r.countP50Ms)} p50.`,
+  ].join("\n");
+}
+
 function mcpTable(r: McpResult): string {
   return [
     `### 6. MCP tool calls: ${n(r.options.calls)} calls of Home Assistant's HassTurnOn per round over Streamable HTTP, loopback stand-in (${r.options.rounds} rounds)`,
@@ -206,6 +222,7 @@ async function main(): Promise<void> {
   if (only.includes("tool-loop")) print(toolLoopTable((results.toolLoop = await runToolLoop(smoke ? SMOKE.toolLoop : TOOL_LOOP_DEFAULTS))));
   if (only.includes("mcp")) print(mcpTable((results.mcp = await runMcp(smoke ? SMOKE.mcp : MCP_DEFAULTS))));
   if (only.includes("streaming")) print(streamingTable((results.streaming = await runStreaming(smoke ? SMOKE.streaming : STREAMING_DEFAULTS))));
+  if (only.includes("durable-store")) print(durableStoreTable((results.durableStore = await runDurableStore(smoke ? SMOKE.durableStore : DURABLE_STORE_DEFAULTS))));
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   await (await startRuntime()).stop();
 }
