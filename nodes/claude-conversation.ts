@@ -15,6 +15,7 @@ import { editorNumber } from "./lib/api/editor-values";
 import { CONVERSATION_DEFAULTS } from "./lib/defaults";
 import { ClaudeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
+import { dropOlderHalf, measuredTokens, tokenCap } from "./lib/conversation/token-cap";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { handleInput, type Msg } from "./runtime/input";
 import { t } from "./runtime/messages";
@@ -32,6 +33,7 @@ interface ConversationDef extends NodeDef {
   store?: string;
   idleMinutes?: string | number;
   maxMessages?: string | number;
+  maxHistoryTokens?: string | number;
   maxRounds?: string | number;
   toolMode?: "all" | "none" | "selected";
   tools?: string[];
@@ -56,6 +58,7 @@ export = function (RED: NodeAPI) {
       unknownTool: (name: string, known: string[]) => t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }),
       failed: (name: string) => t(RED, "errors.tool-failed", { name }),
     };
+    const maxHistoryTokens = editorNumber(def.maxHistoryTokens, CONVERSATION_DEFAULTS.maxHistoryTokens, { whole: true });
     const maxRounds = editorNumber(def.maxRounds, CONVERSATION_DEFAULTS.maxRounds, { whole: true, positive: true }) || CONVERSATION_DEFAULTS.maxRounds;
     checkTemplate(RED, node, def.instructions ?? "");
 
@@ -98,10 +101,13 @@ export = function (RED: NodeAPI) {
         signal: signal,
         container: loaded.container?.id,
         onRequest: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
+        makeRoom: dropOlderHalf,
       });
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
       if (signal.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
-      await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation", result.container ?? loaded.container);
+      if (result.madeRoom) node.warn(t(RED, "warnings.made-room", { id, dropped: result.madeRoom.dropped }));
+      const measure = { tokens: measuredTokens(result.final.usage), cap: tokenCap(maxHistoryTokens, entry?.max_input_tokens) };
+      await memory.save(id, [...result.history, ...result.added], options.model, options.caching === "conversation", result.container ?? loaded.container, measure);
       return result;
     }
 

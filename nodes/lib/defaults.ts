@@ -33,6 +33,8 @@ export const ACCOUNT_DEFAULTS = Object.freeze({
 export const CONVERSATION_DEFAULTS = Object.freeze({
   idleMinutes: 30,
   maxMessages: 40,
+  maxHistoryTokens: 50000,
+  memoryTool: false,
   maxRounds: 10,
 });
 

@@ -195,7 +195,7 @@ export class Account {
     const cached = this.entryCache.get(model);
     if (cached && Date.now() - cached.at < CAPABILITIES_CACHE_MS) return cached.value;
     const value = this.client.models.retrieve(model, {}, { maxRetries: 0, timeout: 10_000, signal: this.closing.signal }).then(
-      (info) => ({ capabilities: info.capabilities, max_tokens: info.max_tokens }),
+      (info) => ({ capabilities: info.capabilities, max_tokens: info.max_tokens, max_input_tokens: info.max_input_tokens }),
       () => undefined,
     );
     // msg.model can be anything a flow sends: remember a bounded number of models, oldest out first.

@@ -5,7 +5,7 @@ import type { ModelCapabilities, ModelInfo } from "@anthropic-ai/sdk/resources/m
 import { EFFORT_LEVELS } from "../defaults";
 
 /** What requests depend on in a model's entry at the models endpoint. */
-export type ModelEntry = Pick<ModelInfo, "capabilities" | "max_tokens">;
+export type ModelEntry = Pick<ModelInfo, "capabilities" | "max_tokens"> & Partial<Pick<ModelInfo, "max_input_tokens">>;
 
 export interface ModelSupport {
   /** Effort levels the model takes; empty when it takes no effort setting. */
