@@ -22,6 +22,7 @@ import { t } from "./runtime/messages";
 import { fitOptions } from "./runtime/model-fit";
 import { writingStatus } from "./runtime/progress";
 import { toolSources } from "./runtime/tool-sources";
+import { memoryToolFor, type LongTermMemory } from "./runtime/memory-tool";
 
 interface ConversationDef extends NodeDef {
   config: string;
@@ -34,6 +35,7 @@ interface ConversationDef extends NodeDef {
   idleMinutes?: string | number;
   maxMessages?: string | number;
   maxHistoryTokens?: string | number;
+  memoryTool?: boolean;
   maxRounds?: string | number;
   toolMode?: "all" | "none" | "selected";
   tools?: string[];
@@ -61,6 +63,7 @@ export = function (RED: NodeAPI) {
     const maxHistoryTokens = editorNumber(def.maxHistoryTokens, CONVERSATION_DEFAULTS.maxHistoryTokens, { whole: true });
     const maxRounds = editorNumber(def.maxRounds, CONVERSATION_DEFAULTS.maxRounds, { whole: true, positive: true }) || CONVERSATION_DEFAULTS.maxRounds;
     checkTemplate(RED, node, def.instructions ?? "");
+    const longTerm: LongTermMemory | undefined = def.memoryTool === true ? memoryToolFor(node, def.store) : undefined;
 
     // Every minute, or as often as the idle time when that is shorter (at most once a second).
     const sweepMs = idleMinutes > 0 ? Math.max(1000, Math.min(SWEEP_MS, idleMinutes * 60_000)) : SWEEP_MS;
@@ -69,7 +72,7 @@ export = function (RED: NodeAPI) {
 
     /** The tools of this turn, from the sources this conversation may use (by default the tool nodes on its tab). */
     function gatherTools(secret: string | undefined, signal: AbortSignal): Promise<ToolSet> {
-      const sources = toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z });
+      const sources = [...(longTerm ? [longTerm.source] : []), ...toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z })];
       return ToolSet.gather(sources, toolTexts, signal, secret);
     }
 
@@ -117,8 +120,10 @@ export = function (RED: NodeAPI) {
         const id = conversationIdFrom(inputs.id) ?? randomUUID();
         const reset = msg.reset === true;
         msg.conversation_id = id;
-        if (reset && isBlank(inputs.input)) {
-          await queue.run(id, () => memory.clear(id));
+        longTerm?.idOf(msg);
+        if (msg.memory_reset === true) await longTerm?.forget(msg);
+        if ((reset || msg.memory_reset === true) && isBlank(inputs.input)) {
+          if (reset) await queue.run(id, () => memory.clear(id));
           return { status: { fill: "grey", shape: "ring", text: t(RED, "status.cleared") }, send: false };
         }
         const content = toUserContent(inputs.input);
