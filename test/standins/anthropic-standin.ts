@@ -260,6 +260,8 @@ export class AnthropicStandIn {
     if (body?.output_config?.format && model && !model.structured_outputs) return `${model.id} does not support output_config.format`;
     const forced = body?.tool_choice?.type === "tool" || body?.tool_choice?.type === "any";
     if (forced && body?.thinking && body.thinking.type !== "disabled") return "Thinking may not be enabled when tool_choice forces tool use.";
+    const toolsProblem = clientToolsProblem(body?.tools);
+    if (toolsProblem) return toolsProblem;
     const modelProblem = model && modelRequestProblem(model, body);
     if (modelProblem) return modelProblem;
     return messagesProblem(body?.messages) ?? (this.refuseExtraCacheBreakpoints ? cacheBreakpointProblem(body) : undefined);
@@ -291,6 +293,18 @@ export class AnthropicStandIn {
     }
     res.end();
   }
+}
+
+/** The API's 400s for tool lists: names must be unique, and the memory tool is named "memory". */
+function clientToolsProblem(tools: any[] | undefined): string | undefined {
+  if (!Array.isArray(tools)) return undefined;
+  const names = new Set<string>();
+  for (const [i, tool] of tools.entries()) {
+    if (tool?.type === "memory_20250818" && tool.name !== "memory") return `tools.${i}.name: Input should be 'memory'`;
+    if (names.has(tool?.name)) return "tools: Tool names must be unique.";
+    names.add(tool?.name);
+  }
+  return undefined;
 }
 
 /** What the real API says about messages it rejects: empty ones, blank text, results for calls never made. */
