@@ -2,6 +2,9 @@
 // one SDK client they share.
 import type { NodeAPI, NodeDef } from "node-red";
 import { Account } from "./lib/api/account";
+import { baseUrlProblem } from "./lib/api/base-url";
+import { parseExtraHeaders } from "./lib/api/extra-headers";
+import { ClaudeError } from "./lib/errors";
 import { editorNumber } from "./lib/api/editor-values";
 import { ACCOUNT_DEFAULTS } from "./lib/defaults";
 import { optionsFromConfig } from "./lib/api/options";
@@ -34,9 +37,14 @@ export = function (RED: NodeAPI) {
   function ClaudeConfig(this: ClaudeConfigNode, def: ClaudeConfigDef) {
     RED.nodes.createNode(this, def);
     try {
+      const baseUrl = String(def.baseUrl ?? "").trim();
+      // ANTHROPIC_BASE_URL, which the SDK reads when the field is empty, is held to the same rule.
+      const badUrl = baseUrlProblem(baseUrl || process.env.ANTHROPIC_BASE_URL?.trim() || "");
+      if (badUrl) throw new ClaudeError(badUrl.key, badUrl.params, "invalid_options");
       this.account = new Account({
         apiKey: this.credentials?.apiKey || undefined,
-        baseUrl: String(def.baseUrl ?? "").trim() || undefined,
+        baseUrl: baseUrl || undefined,
+        headers: parseExtraHeaders(this.credentials?.headers),
         timeoutSeconds: editorNumber(def.timeout, ACCOUNT_DEFAULTS.timeout, { positive: true }),
         maxRetries: editorNumber(def.retries, ACCOUNT_DEFAULTS.retries, WHOLE),
         maxConcurrent: editorNumber(def.maxConcurrent, ACCOUNT_DEFAULTS.maxConcurrent, WHOLE),
@@ -65,7 +73,7 @@ export = function (RED: NodeAPI) {
   }
 
   RED.nodes.registerType("claude-config", ClaudeConfig as any, {
-    credentials: { apiKey: { type: "password" } },
+    credentials: { apiKey: { type: "password" }, headers: { type: "password" } },
   });
   registerAdminRoutes(RED);
 };

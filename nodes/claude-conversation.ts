@@ -71,7 +71,7 @@ export = function (RED: NodeAPI) {
     sweeper.unref();
 
     /** The tools of this turn, from the sources this conversation may use (by default the tool nodes on its tab). */
-    function gatherTools(secret: string | undefined, signal: AbortSignal): Promise<ToolSet> {
+    function gatherTools(secret: readonly string[], signal: AbortSignal): Promise<ToolSet> {
       const sources = [...(longTerm ? [longTerm.source] : []), ...toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z })];
       return ToolSet.gather(sources, toolTexts, signal, secret);
     }
@@ -84,8 +84,8 @@ export = function (RED: NodeAPI) {
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
-      const tools = await gatherTools(account.apiKey, signal);
-      const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.apiKey), ...tools.instructions].filter((s) => s.trim()).join("\n\n");
+      const tools = await gatherTools(account.secrets, signal);
+      const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.secrets), ...tools.instructions].filter((s) => s.trim()).join("\n\n");
       const capabilities = entry?.capabilities;
       const budget = account.guard.startTurn();
       const onText = writingStatus(RED, node);

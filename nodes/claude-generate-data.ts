@@ -63,7 +63,7 @@ export = function (RED: NodeAPI) {
     }
 
     /** Attachments first (Claude reads images before the question), then the task and the input. */
-    async function userContent(msg: Msg, input: unknown, attached: unknown, secret: string | undefined): Promise<ContentBlockParam[]> {
+    async function userContent(msg: Msg, input: unknown, attached: unknown, secret: readonly string[]): Promise<ContentBlockParam[]> {
       // A snapshot from a File In, HTTP request or camera node arrives as a Buffer in msg.payload.
       const items = [...(Buffer.isBuffer(input) ? [input] : []), ...(Array.isArray(attached) ? attached : isBlank(attached) ? [] : [attached])];
       const blocks = await attachmentBlocks(items);
@@ -78,7 +78,7 @@ export = function (RED: NodeAPI) {
 
     async function generate(account: Account, msg: Msg, inputs: { input: unknown; attached: unknown }, signal: AbortSignal): Promise<Outcome> {
       const schema = schemaFor(msg);
-      const content = await userContent(msg, inputs.input, inputs.attached, account.apiKey);
+      const content = await userContent(msg, inputs.input, inputs.attached, account.secrets);
       let options = applyOverrides(account.options, msg as MessageOverrides);
       const entry = await account.modelEntry(options.model);
       const capabilities = entry?.capabilities;

@@ -3,7 +3,7 @@
 import type { Node, NodeAPI, NodeDef, NodeMessage } from "node-red";
 import { callKey } from "./lib/tools/tool-calls";
 import { errorText, resultContent, type ResultTexts, type ToolAnswer } from "./lib/tools/tool-result";
-import { flowError, FlowFailure, t, translate } from "./runtime/messages";
+import { endMessage, flowError, FlowFailure, refuseUncopyable, t, translate } from "./runtime/messages";
 import { pendingToolCalls } from "./runtime/tool-registry";
 
 type Msg = NodeMessage & Record<string, any>;
@@ -25,10 +25,15 @@ export = function (RED: NodeAPI) {
       const { content, summary } = resultContent(failed !== undefined && msg.is_error !== true ? failed : msg.payload, texts);
       return { answer: { content, summary, isError } };
     } catch (err) {
-      const problem = translate(RED, err);
-      msg.error = flowError(problem);
-      return { answer: { content: problem.text, summary: problem.text, isError: true }, failure: new FlowFailure(problem.text, problem.type) };
+      return failedWith(msg, err);
     }
+  }
+
+  /** An error result for Claude, and the message failing with the same reason. */
+  function failedWith(msg: Msg, err: unknown): { answer: ToolAnswer; failure: FlowFailure } {
+    const problem = translate(RED, err);
+    msg.error = flowError(problem);
+    return { answer: { content: problem.text, summary: problem.text, isError: true }, failure: new FlowFailure(problem.text, problem.type) };
   }
 
   function ClaudeToolResult(this: Node, def: NodeDef) {
@@ -36,21 +41,28 @@ export = function (RED: NodeAPI) {
     const node = this;
 
     node.on("input", (msg: Msg, _send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
+      // A message Node-RED could not copy fails (without the part it cannot copy) and Claude is told why.
+      let refused: ReturnType<typeof failedWith> | undefined;
+      try {
+        refuseUncopyable(msg);
+      } catch (err) {
+        refused = failedWith(msg, err);
+      }
       const tool = msg.tool;
       if (!tool || typeof tool !== "object" || tool.id === undefined) {
         node.warn(t(RED, "warnings.tool-result-no-tool"));
-        return done();
+        return endMessage(node, done, refused?.failure);
       }
       const key = callKey(tool.conversation_id, tool.id);
       if (!pendingToolCalls.has(key)) {
         node.warn(t(RED, "warnings.tool-result-unmatched", { name: tool.name ?? "", id: tool.id }));
         node.status({ fill: "yellow", shape: "ring", text: t(RED, "status.tool-result-unmatched") });
-        return done();
+        return endMessage(node, done, refused?.failure);
       }
-      const { answer, failure } = answerFor(msg);
+      const { answer, failure } = refused ?? answerFor(msg);
       pendingToolCalls.answer(key, answer);
       node.status({ fill: answer.isError ? "yellow" : "green", shape: "dot", text: t(RED, answer.isError ? "status.tool-result-error" : "status.tool-result-sent", { name: tool.name ?? "" }) });
-      done(failure);
+      endMessage(node, done, failure);
     });
   }
 

@@ -86,6 +86,26 @@ describe("admin endpoints: the account dialog's model list", function () {
     assert.strictEqual(keysOf(api.requests[0]), `Bearer ${KEY}`);
   });
 
+  it("POST sends the typed extra headers, or refuses them clearly without repeating their values", async () => {
+    await helper.load(ALL_NODES, []);
+    const headers = JSON.stringify({ "x-gateway-token": "typed-gateway-TOKEN-1" });
+    await helper.request().post("/claude-config/new-account/models").send({ apiKey: KEY, baseUrl: api.url, headers }).expect(200);
+    assert.strictEqual(api.requests[0].headers["x-gateway-token"], "typed-gateway-TOKEN-1");
+    const refused = await helper.request().post("/claude-config/new-account/models").send({ apiKey: KEY, baseUrl: api.url, headers: '{"x-token": "typed-secret-value\\nx-evil: 1"}' }).expect(400);
+    assert.match(refused.body.error.message, /The extra headers cannot be used: the value of "x-token" is not one line of text/);
+    assert.ok(!refused.text.includes("typed-secret-value"));
+    assert.strictEqual(api.requests.length, 1, "nothing was sent with headers that cannot be used");
+  });
+
+  it("POST refuses a base URL with user info, naming it without that part", async () => {
+    await helper.load(ALL_NODES, []);
+    const res = await helper.request().post("/claude-config/new-account/models").send({ apiKey: KEY, baseUrl: api.url.replace("://", "://me:pass-WORD-77@") }).expect(400);
+    assert.strictEqual(res.body.error.key, "errors.base-url-credentials");
+    assert.strictEqual(res.body.error.params.url, `${api.url}/`);
+    assert.ok(!res.text.includes("pass-WORD-77"));
+    assert.strictEqual(api.requests.length, 0);
+  });
+
   it("POST with an empty key uses ANTHROPIC_API_KEY, as the node does at run time", async () => {
     const before = process.env.ANTHROPIC_API_KEY;
     process.env.ANTHROPIC_API_KEY = "sk-ant-from-the-environment-000";

@@ -90,18 +90,34 @@ describe("bad input", function () {
     assert.deepStrictEqual(api.messageRequests[0].body.messages[0].content, blocks);
   });
 
-  it("sends a huge text without crashing, and says clearly when the API refuses its size", async () => {
-    api.maxBodyBytes = 4 * 1024 * 1024;
-    const huge = "x".repeat(5 * 1024 * 1024);
+  for (const [name, size, error] of [
+    // 10 MB cannot fit in Haiku's 200,000-token context window however it is tokenized.
+    ["a 10 MB text", 10 * 1024 * 1024, /The text \(10485760 characters\) cannot fit in the model's context window of 200000 tokens; nothing was sent/],
+    // 36 MB is over the API's 32 MB request limit whatever the model.
+    ["a 36 MB text", 36 * 1024 * 1024, /The request would be 36\.0 MB, more than the 32\.0 MB the Claude API accepts; nothing was sent/],
+  ] as const) {
+    it(`refuses ${name} before uploading it, and keeps working`, async () => {
+      const huge = "x".repeat(size);
+      const failed = nextError(nodes.chat);
+      nodes.chat.receive({ payload: huge, conversation_id: "c1" });
+      const { text, msg } = await failed;
+      assert.match(text, error);
+      assert.strictEqual(msg.error.type, "request_too_large");
+      assert.ok(!text.includes("xxxxxxxx"), "the error does not repeat the input");
+      assert.strictEqual(api.messageRequests.length, 0, "nothing was uploaded");
+      const ok = await say(nodes, { payload: "smaller", conversation_id: "c1" });
+      assert.strictEqual(ok.payload, "You said: smaller");
+      assert.deepStrictEqual(api.messageRequests[0].body.messages, [{ role: "user", content: "smaller" }], "the refused text was not stored");
+    });
+  }
+
+  it("says clearly when the API refuses a size the node let through", async () => {
+    api.maxBodyBytes = 1024 * 1024;
     const failed = nextError(nodes.chat);
-    nodes.chat.receive({ payload: huge, conversation_id: "c1" });
+    nodes.chat.receive({ payload: "y".repeat(1100 * 1024), conversation_id: "c1" });
     const { text, msg } = await failed;
     assert.match(text, /The request is too large for the Claude API \(413\)/);
     assert.strictEqual(msg.error.status, 413);
-    assert.ok(!text.includes("xxxxxxxx"), "the error does not repeat the input");
-    const ok = await say(nodes, { payload: "smaller", conversation_id: "c1" });
-    assert.strictEqual(ok.payload, "You said: smaller");
-    assert.deepStrictEqual(api.messageRequests[api.messageRequests.length - 1].body.messages, [{ role: "user", content: "smaller" }]);
   });
 
   for (const [name, id] of [
@@ -159,6 +175,7 @@ describe("bad input", function () {
       ["model", 42],
       ["model", "  "],
       ["max_tokens", -5],
+      ["max_tokens", 0],
       ["max_tokens", "lots"],
       ["effort", "extreme"],
       ["thinking", { budget: 5 }],

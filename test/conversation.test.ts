@@ -51,6 +51,21 @@ describe("claude-conversation", function () {
     ]);
   });
 
+  it("drops thinking blocks from the history when the next turn uses another model", async () => {
+    const nodes = await load(api);
+    const thinking = { type: "thinking", thinking: "The user greets me.", signature: "sig-haiku" };
+    api.reply({ content: [thinking, { type: "text", text: "Hello!" }] });
+    await say(nodes, { payload: "Hi, I am Ada", conversation_id: "c1" });
+    await say(nodes, { payload: "What is my name?", conversation_id: "c1", model: "claude-sonnet-4-6" });
+    const second = api.messageRequests[1].body;
+    assert.strictEqual(second.model, "claude-sonnet-4-6");
+    assert.deepStrictEqual(second.messages, [
+      { role: "user", content: "Hi, I am Ada" },
+      { role: "assistant", content: [{ type: "text", text: "Hello!" }] },
+      { role: "user", content: "What is my name?" },
+    ], "another model's signed thinking is not sent");
+  });
+
   it("replays server-tool blocks and citations exactly as received, and reports the citations", async () => {
     const nodes = await load(api, {}, { webSearch: true });
     const citation = { type: "web_search_result_location", url: "https://example.com/w", title: "Weather", encrypted_index: "enc-idx", cited_text: "sunny" };
@@ -221,6 +236,54 @@ describe("claude-conversation", function () {
     assert.ok(seen.includes("[redacted]"), "an echoed key is redacted");
   });
 
+  it("refuses instructions that hold the key, from any source, before any request", async () => {
+    process.env.CLAUDE_TEST_GATEWAY = `token=${KEY};region=eu`;
+    try {
+      const nodes = await load(api, { instructions: "Hi {{msg.who}}{{flow.who}}{{global.who}}{{#msg.useEnv}}{{env.CLAUDE_TEST_GATEWAY}}{{/msg.useEnv}}" });
+      const sources: Array<[string, Record<string, unknown>, () => void]> = [
+        ["msg", { who: `the owner of ${KEY}` }, () => undefined],
+        ["flow", {}, () => nodes.chat.context().flow.set("who", [KEY].join(""))],
+        ["global", {}, () => nodes.chat.context().global.set("who", `x${KEY}x`)],
+        ["an environment variable holding it among other text", { useEnv: true }, () => undefined],
+        ["msg.instructions", { instructions: `Never say ${KEY}` }, () => undefined],
+      ];
+      for (const [source, extra, arrange] of sources) {
+        arrange();
+        const failed = nextError(nodes.chat);
+        nodes.chat.receive({ payload: "Hi", conversation_id: "c1", ...extra });
+        const { text, msg } = await failed;
+        assert.match(text, /The instructions hold the account's API key/, source);
+        assert.strictEqual(msg.error.type, "invalid_input");
+        assert.ok(!JSON.stringify(msg.error).includes(KEY));
+        nodes.chat.context().flow.set("who", undefined);
+        nodes.chat.context().global.set("who", undefined);
+      }
+      assert.strictEqual(api.messageRequests.length, 0, "nothing was sent");
+      await say(nodes, { payload: "Hi", who: "Ada" });
+      assert.strictEqual(api.messageRequests[0].body.system[0].text, "Hi Ada");
+    } finally {
+      delete process.env.CLAUDE_TEST_GATEWAY;
+    }
+  });
+
+  it("trims a key pasted with a newline, and redacts it in every field of msg.error", async () => {
+    await helper.load(ALL_NODES, flow(api.url), { account: { apiKey: `  ${KEY}\r\n` } });
+    const nodes = { chat: helper.getNode("chat"), out: helper.getNode("out") };
+    api.reply({ status: 400, error: { type: `invalid_request_error ${KEY}`, message: `bad key ${KEY}` }, headers: { "request-id": `req_${KEY}` }, requestId: `req_${KEY}` });
+    const failed = nextError(nodes.chat);
+    nodes.chat.receive({ payload: "Hi" });
+    const { text, msg } = await failed;
+    assert.strictEqual(api.messageRequests[0].headers.authorization, `Bearer ${KEY}`);
+    assert.deepStrictEqual(
+      { text, error: msg.error },
+      {
+        text: "The Claude API rejected the request (400): bad key [redacted]",
+        error: { message: "The Claude API rejected the request (400): bad key [redacted]", type: "invalid_request_error [redacted]", status: 400, request_id: "req_[redacted]" },
+      },
+    );
+    assert.ok(!JSON.stringify(nodes.chat.status.args).includes(KEY));
+  });
+
   it("clears a conversation on msg.reset", async () => {
     const nodes = await load(api);
     await say(nodes, { payload: "remember 42", conversation_id: "c1" });
@@ -229,6 +292,19 @@ describe("claude-conversation", function () {
     assert.deepStrictEqual(userTexts(api.messageRequests[1].body), ["fresh start"]);
     await say(nodes, { payload: "reset and speak", reset: true, conversation_id: "c1" });
     assert.deepStrictEqual(userTexts(api.messageRequests[2].body), ["reset and speak"]);
+  });
+
+  it("queues a reset behind the turn before it, so that turn cannot undo it", async () => {
+    const nodes = await load(api);
+    // The first answer is slow: the reset arrives while that turn is still running.
+    api.reply({ content: [{ type: "text", text: "noted" }], delayMs: 300 });
+    const first = say(nodes, { payload: "remember 42", conversation_id: "c1" });
+    await api.whenRequests(1);
+    nodes.chat.receive({ reset: true, payload: "", conversation_id: "c1" });
+    await first;
+    await say(nodes, { payload: "what number?", conversation_id: "c1" });
+    assert.deepStrictEqual(userTexts(api.messageRequests[1].body), ["what number?"], "the reset came after the first turn and cleared it");
+    assert.strictEqual(nodes.chat.context().get("conversation_c1").messages.length, 2);
   });
 
   it("continues a paused server-tool turn and sums usage over all rounds", async () => {

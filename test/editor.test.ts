@@ -13,6 +13,8 @@ import { RUNTIMES } from "./support/runtimes";
 
 const KEY = "sk-ant-editor-typed-KEY-0123456789";
 const WRONG_KEY = "sk-ant-editor-wrong-KEY-999";
+const URL_PASSWORD = "gateway-PASSWORD-in-url-4242";
+const GATEWAY_TOKEN = "gateway-TOKEN-as-header-9191";
 const VIEWPORT = { width: 1400, height: 1500 };
 const TRAY = ".red-ui-tray";
 /** Every node of the package that the palette shows (all but the account), with its English palette label. */
@@ -213,12 +215,14 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     await page.locator("#node-config-input-apiKey").waitFor();
     await page.fill("#node-config-input-name", "Home");
     await page.fill("#node-config-input-apiKey", KEY);
+    await page.fill("#node-config-input-headers", JSON.stringify({ "x-gateway-token": GATEWAY_TOKEN }));
     await page.fill("#node-config-input-baseUrl", api.url);
     await page.locator("#node-config-input-baseUrl").dispatchEvent("change");
     assert.match(await modelInfo(page, /Claude Haiku 4\.5/), /up to 64,000 output tokens/);
     const listed = api.requests.filter((r) => r.path === "/v1/models");
     assert.ok(listed.length > 0, "the stand-in was asked for the models");
     assert.strictEqual(listed[listed.length - 1].headers.authorization, `Bearer ${KEY}`);
+    assert.strictEqual(listed[listed.length - 1].headers["x-gateway-token"], GATEWAY_TOKEN, "with the typed extra headers");
 
     // Haiku takes no effort: the row is hidden. Sonnet takes it, but not "xhigh".
     assert.strictEqual(await page.locator(".claude-config-effort").isVisible(), false);
@@ -281,9 +285,23 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     await modelInfo(page, /Claude Haiku 4\.5/);
   });
 
+  it("refuses a base URL with a user name and password, and never saves them into the flow", async () => {
+    const before = api.requests.length;
+    await page.fill("#node-config-input-baseUrl", api.url.replace("://", `://gateway-user:${URL_PASSWORD}@`));
+    await page.locator("#node-config-input-baseUrl").dispatchEvent("change");
+    const text = await modelInfo(page, /carries a user name or password/);
+    assert.ok(!text.includes(URL_PASSWORD), text);
+    assert.ok(text.includes(api.url), "the URL is named without its user info");
+    assert.strictEqual(api.requests.length, before, "nothing was asked of the host");
+    await page.waitForFunction(() => document.querySelector("#node-config-input-baseUrl")!.classList.contains("input-error"));
+    await shot(page, "account-base-url-user-info", TRAY);
+    // Left in the field: Done cuts it out, with a warning (the next test deploys and checks the flow).
+  });
+
   it("deploys the conversation with its account, and keeps the key out of the flow file", async () => {
     await page.click("#node-config-dialog-ok");
     await page.locator("#node-config-dialog-ok").waitFor({ state: "detached" });
+    await page.locator(".red-ui-notification", { hasText: /user name and password were removed from the base URL/ }).first().waitFor();
     assert.match((await page.locator("#node-input-config option:checked").textContent())!, /Home/);
     await page.click("#node-dialog-ok");
     await page.locator("#node-dialog-ok").waitFor({ state: "detached" });
@@ -298,11 +316,16 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     assert.strictEqual(account.baseUrl, api.url);
     assert.strictEqual(account.model, "claude-haiku-4-5");
     for (const file of fs.readdirSync(nr.userDir).filter((f) => f.startsWith("flows"))) {
-      assert.ok(!fs.readFileSync(path.join(nr.userDir, file), "utf8").includes(KEY), `${file} holds the key in clear`);
+      const text = fs.readFileSync(path.join(nr.userDir, file), "utf8");
+      assert.ok(!text.includes(KEY), `${file} holds the key in clear`);
+      assert.ok(!text.includes(URL_PASSWORD), `${file} holds the base URL's password`);
+      assert.ok(!text.includes(GATEWAY_TOKEN), `${file} holds the extra headers in clear`);
     }
+    assert.ok(!JSON.stringify(flows).includes(URL_PASSWORD), "GET /flows holds the base URL's password");
   });
 
   it("lists a deployed account's models by its id, with the stored key", async () => {
+    for (const answer of answers) assert.ok(!answer.includes(GATEWAY_TOKEN), "the extra headers never come back to the browser");
     const asked = api.requests.length;
     modelRequests.length = 0;
     const conversation = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "claude-conversation" })[0].id as string);
@@ -312,6 +335,7 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     assert.deepStrictEqual(modelRequests.map((r) => r.split(" ")[0]), ["GET"], "a deployed, unchanged account is asked by id");
     const listed = api.requests.slice(asked).filter((r) => r.path === "/v1/models");
     assert.strictEqual(listed[0].headers.authorization, `Bearer ${KEY}`);
+    assert.strictEqual(listed[0].headers["x-gateway-token"], GATEWAY_TOKEN, "and the stored extra headers");
     await page.click("#node-config-dialog-cancel");
     await page.click("#node-dialog-cancel");
     await page.locator("#node-dialog-cancel").waitFor({ state: "detached" });

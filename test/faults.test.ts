@@ -240,6 +240,22 @@ describe("faults", function () {
     });
   }
 
+  it("lets an answer stream longer than the timeout while its events keep coming", async () => {
+    // 1 s without an event ends a stream; this answer takes about 2 s, an event every 100 ms.
+    const nodes = await loadChat(api, {}, { timeout: 1 });
+    const text = "a long answer that keeps arriving, piece by piece, for much longer than the timeout; ".repeat(2).trim();
+    api.reply({ content: [{ type: "text", text }], eventGapMs: 100 });
+    const started = Date.now();
+    let cutOff!: (call: any) => void;
+    const failed = new Promise<never>((_resolve, reject) => (cutOff = (call) => reject(new Error(`the answer was cut off: ${call.args[0]}`))));
+    nodes.chat.once("call:error", cutOff);
+    const msg = await Promise.race([say(nodes, { payload: "Tell me everything", conversation_id: "slow" }), failed]);
+    nodes.chat.off("call:error", cutOff);
+    assert.ok(Date.now() - started > 1000, "the answer did take longer than the timeout");
+    assert.strictEqual(msg.payload, text);
+    assert.strictEqual(await api.messageRequests[0].settled, "finished");
+  });
+
   it("ends a stalled stream's connection (nothing is left open)", async () => {
     const nodes = await loadChat(api, {}, { timeout: 0.5 });
     api.reply({ content: [{ type: "text", text: "an answer that stops" }], stallAfterEvents: 3, delayMs: 60_000 });

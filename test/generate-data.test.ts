@@ -122,6 +122,28 @@ describe("claude-generate-data", function () {
     assert.strictEqual(api.messageRequests.length, 2, "one repair, no more");
   });
 
+  for (const key of ["__proto__", "constructor", "prototype"]) {
+    it(`fails validation on a ${key} key anywhere in the data, repairs, and never lets a forbidden value through`, async () => {
+      const nodes = await load(api, { instructions: "Count the cars.", schema: JSON.stringify(COUNT_SCHEMA) });
+      const raw = (json: string) => ({ content: [{ type: "text", text: json }] });
+      // Valid as far as ajv sees; after Node-RED's message copy, cars would read 99 through the prototype.
+      api.reply(raw(`{"${key}": {"cars": 99}, "summary": "many"}`), raw(`{"cars": 2, "summary": "two", "notes": [{"${key}": {"x": 1}}]}`));
+      const reported = nextError(nodes.gen);
+      nodes.gen.receive({ payload: "x" });
+      const { text: errorText, msg } = await reported;
+      assert.strictEqual(api.messageRequests.length, 2, "one repair");
+      assert.match(api.messageRequests[1].body.messages[2].content, new RegExp(`/${key} is a key that is not allowed`));
+      assert.match(errorText, new RegExp(`did not match the schema after 2 attempts: /notes/0/${key} is a key that is not allowed`));
+      assert.strictEqual(msg.error.type, "validation_error");
+      assert.strictEqual(msg.payload, "x", "nothing of the data was delivered");
+
+      api.reply(raw(`{"cars": 1, "summary": "ok", "${key}": {"cars": 99}}`), raw('{"cars": 1, "summary": "ok"}'));
+      const answer = nextMessage(nodes.out);
+      nodes.gen.receive({ payload: "x" });
+      assert.deepStrictEqual((await answer).payload, { cars: 1, summary: "ok" }, "the repaired data");
+    });
+  }
+
   it("uses a forced tool for a model without structured outputs, without thinking", async () => {
     const nodes = await load(
       api,

@@ -37,6 +37,19 @@ describe("the packaged module", function () {
     assert.ok(!files.some((f) => f.startsWith("dist/test/") || f.startsWith("test/")), "tests stay out");
   });
 
+  it("ships a source map only with the sources it points to", () => {
+    const maps = files.filter((f) => f.endsWith(".map"));
+    for (const map of maps) {
+      const { sources = [], sourcesContent = [] } = JSON.parse(fs.readFileSync(path.join(REPO_ROOT, map), "utf8"));
+      sources.forEach((source: string, i: number) => {
+        const shipped = files.includes(path.posix.join(path.posix.dirname(map), source));
+        assert.ok(shipped || typeof sourcesContent[i] === "string", `${map} points to ${source}, which is not in the package`);
+      });
+    }
+    // Today the package ships neither.
+    assert.deepStrictEqual(maps, []);
+  });
+
   it("declares what Node-RED and the flow library look for", () => {
     assert.ok(pkg.keywords.includes("node-red"));
     assert.ok(pkg["node-red"].version);

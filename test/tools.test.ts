@@ -118,24 +118,52 @@ describe("tool nodes", function () {
   });
 
   it("gives Claude a timeout error when a tool never answers, and the turn still ends", async () => {
-    const nodes = await load(api, [{ name: "slow", timeout: 0.2 }]);
+    const nodes = await load(api, [{ name: "slow", timeout: 0.3 }]);
     api.reply({ content: [toolUse("toolu_1", "slow", {})] });
     api.reply({ content: [{ type: "text", text: "The tool did not answer." }] });
     const call = nextMessage(nodes.calls());
     const done = nextMessage(nodes.out);
     nodes.chat.receive({ payload: "Go", conversation_id: "c1" });
     const msg = await call;
+    const called = Date.now();
+    await api.whenRequests(2);
+    // Wide bounds, for a loaded machine (the call reached the flow a moment after its timer started):
+    // not long before the timeout, and far from ten times it (3 s).
+    const waited = Date.now() - called;
+    assert.ok(waited >= 150 && waited < 2000, `the call waited ${waited} ms for a 0.3 s timeout`);
     const out = await done;
     assert.strictEqual(out.payload, "The tool did not answer.");
     const [result] = toolResults(api.messageRequests[1].body);
     assert.strictEqual(result.is_error, true);
-    assert.match(result.content, /Tool "slow" did not answer within 0.2 seconds/);
+    assert.match(result.content, /Tool "slow" did not answer within 0.3 seconds/);
     assert.strictEqual(out.claude.tool_calls[0].is_error, true);
     assert.ok(argsOf(nodes.tool(), "status").some((a: any[]) => a[0].text === "timed out"));
     // The answer that comes too late is dropped with a clear warning, not a crash.
     nodes.result.receive({ ...msg, payload: "late" });
     assert.match(argsOf(nodes.result, "warn")[0][0], /No call is waiting for this result \(tool "slow", call toolu_1\)/);
     assert.strictEqual(api.messageRequests.length, 2);
+  });
+
+  it("waits 30 seconds for a tool whose timeout is left empty", async () => {
+    // The timer's duration, read where the call starts waiting: checked exactly, without waiting 30 s.
+    const durations: number[] = [];
+    const wait = pendingToolCalls.wait;
+    pendingToolCalls.wait = function (this: typeof pendingToolCalls, key, options) {
+      durations.push(options.timeoutMs);
+      return wait.call(this, key, options);
+    };
+    try {
+      const nodes = await load(api, [{ name: "lights", timeout: "" }, { name: "heating", timeout: 4 }]);
+      answer(nodes, 0, () => ({ payload: "on" }));
+      answer(nodes, 1, () => ({ payload: "warm" }));
+      api.reply({ content: [toolUse("toolu_1", "lights", {}), toolUse("toolu_2", "heating", {})] });
+      const done = nextMessage(nodes.out);
+      nodes.chat.receive({ payload: "Lights and heating on" });
+      await done;
+    } finally {
+      pendingToolCalls.wait = wait;
+    }
+    assert.deepStrictEqual(durations, [30_000, 4_000]);
   });
 
   it("never triggers the flow with invalid input, and tells Claude what was wrong", async () => {
@@ -366,6 +394,45 @@ describe("tool nodes", function () {
     assert.deepStrictEqual(api.messageRequests[0].body.tools.map((t: any) => t.name), ["two"]);
   });
 
+  for (const key of ["__proto__", "constructor", "prototype"]) {
+    it(`refuses a tool input with a ${key} key anywhere, as an error result to Claude`, async () => {
+      // An open schema with an enum: the forbidden value would otherwise reach the flow through the prototype.
+      const schema = JSON.stringify({ type: "object", properties: { level: { type: "integer", enum: [1, 2, 3] }, items: { type: "array" } } });
+      const nodes = await load(api, [{ name: "set_level", schema }]);
+      let triggered = false;
+      nodes.calls().on("input", () => (triggered = true));
+      api.reply({
+        content: [
+          toolUse("t1", "set_level", JSON.parse(`{"level": 1, "${key}": {"level": 99}}`)),
+          toolUse("t2", "set_level", JSON.parse(`{"level": 2, "items": [{"ok": 1}, {"${key}": {"admin": true}}]}`)),
+        ],
+      });
+      const done = nextMessage(nodes.out);
+      nodes.chat.receive({ payload: "Set the level", conversation_id: "c1" });
+      await done;
+      assert.strictEqual(triggered, false, "the call never reached the flow");
+      const results = toolResults(api.messageRequests[1].body);
+      assert.deepStrictEqual(results.map((r: any) => r.is_error), [true, true]);
+      assert.match(results[0].content, new RegExp(`The input for tool "set_level" was rejected, so the tool did not run: /${key} is a key that is not allowed`));
+      assert.match(results[1].content, new RegExp(`/items/1/${key} is a key that is not allowed`));
+    });
+  }
+
+  it("offers in \"all tools\" mode only the tool nodes on the conversation's own tab", async () => {
+    const otherTab = [
+      { id: "tab2", type: "tab", label: "other" },
+      { id: "far", type: "claude-tool", z: "tab2", name: "far_away", mode: "plain", timeout: 30, wires: [[]] },
+    ];
+    const nodes = flow(api.url, [{ name: "near" }], { toolMode: "all" });
+    await helper.load(ALL_NODES, [...nodes, ...otherTab], { account: { apiKey: KEY } });
+    assert.ok(helper.getNode("far"), "the other tab's tool node runs");
+    const out = helper.getNode("out");
+    const done = nextMessage(out);
+    helper.getNode("chat").receive({ payload: "Hi" });
+    await done;
+    assert.deepStrictEqual(api.messageRequests[0].body.tools.map((t: any) => t.name), ["near"]);
+  });
+
   it("offers the tools of another registered source beside the tool nodes, unique by name, and runs its calls there", async () => {
     const calls: any[] = [];
     const unregister = toolSources.add({
@@ -440,6 +507,48 @@ describe("tool nodes", function () {
       assert.match(denied.content, /The entity "lock\.front_door" is not allowed\. Allowed entities: light\.\*, switch\.garden_pump\./);
       assert.match(hidden.content, /data may not contain "entity_id"/);
       assert.match(extra.content, /must NOT have additional properties \("sneaky"\)/);
+    });
+
+    it("refuses entities named in data through other fields, at any depth, and tells Claude why", async () => {
+      const nodes = await load(api, [{ ...ha, actions: ["tts.speak", "media_player.join", "scene.apply", "light.turn_on"] }]);
+      let triggered = 0;
+      nodes.calls().on("input", (msg: any) => {
+        triggered++;
+        nodes.result.receive({ ...msg, payload: "done" });
+      });
+      api.reply({
+        content: [
+          toolUse("t1", "control_home", { action: "tts.speak", entity_id: ["light.kitchen"], data: { media_player_entity_id: "media_player.living_room", message: "Hi" } }),
+          toolUse("t2", "control_home", { action: "media_player.join", entity_id: ["light.kitchen"], data: { group_members: ["light.hall", "Lock.Front_Door"] } }),
+          toolUse("t3", "control_home", { action: "scene.apply", entity_id: ["light.kitchen"], data: { entities: { "switch.heater": "on" } } }),
+          toolUse("t4", "control_home", { action: "light.turn_on", entity_id: ["light.kitchen"], data: { nested: [{ members: "light.hall, alarm_control_panel.home" }] } }),
+          toolUse("t5", "control_home", { action: "light.turn_on", entity_id: ["light.kitchen"], data: { color_name: "red", transition: "0.5", group: ["light.hall"] } }),
+        ],
+      });
+      const done = nextMessage(nodes.out);
+      nodes.chat.receive({ payload: "Play a chime everywhere", conversation_id: "c1" });
+      await done;
+      assert.strictEqual(triggered, 1, "only the call naming allowed entities reached the flow");
+      const results = toolResults(api.messageRequests[1].body);
+      assert.deepStrictEqual(results.map((r: any) => r.is_error === true), [true, true, true, true, false]);
+      for (const [i, entity] of ["media_player.living_room", "lock.front_door", "switch.heater", "alarm_control_panel.home"].entries()) {
+        assert.match(results[i].content, new RegExp(`data names the entity "${entity.replace(".", "\\.")}", which is not allowed\\. Allowed entities: light\\.\\*, switch\\.garden_pump\\.`));
+      }
+    });
+
+    it("refuses a __proto__ key that would carry a target in data through Node-RED's message copy", async () => {
+      const nodes = await load(api, [ha]);
+      let triggered = false;
+      nodes.calls().on("input", () => (triggered = true));
+      const input = JSON.parse('{"action": "light.turn_on", "entity_id": ["light.kitchen"], "data": {"__proto__": {"entity_id": "light.hall"}}}');
+      api.reply({ content: [toolUse("t1", "control_home", input)] });
+      const done = nextMessage(nodes.out);
+      nodes.chat.receive({ payload: "Kitchen light", conversation_id: "c1" });
+      await done;
+      assert.strictEqual(triggered, false);
+      const [result] = toolResults(api.messageRequests[1].body);
+      assert.strictEqual(result.is_error, true);
+      assert.match(result.content, /\/data\/__proto__ is a key that is not allowed \("__proto__"\)/);
     });
 
     it("reports incomplete allow lists at start", async () => {

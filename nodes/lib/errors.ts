@@ -87,7 +87,4 @@ function causeText(err: Error): string {
   return cause?.code ?? cause?.message ?? err.message;
 }
 
-/** Removes a secret from any text before it reaches a flow or a log. */
-export function redact(text: string, secret: string | undefined): string {
-  return secret && secret.length >= 4 ? text.split(secret).join("[redacted]") : text;
-}
+export { holdsSecret, redact, redactDeep, type Secrets } from "./redact";

@@ -3,7 +3,7 @@ import type { Node, NodeAPI } from "node-red";
 import type { Account } from "../lib/api/account";
 import { ClaudeError } from "../lib/errors";
 
-export interface ClaudeConfigNode extends Node<{ apiKey?: string }> {
+export interface ClaudeConfigNode extends Node<{ apiKey?: string; headers?: string }> {
   account?: Account;
   /** Why the account could not be set up, already translated. */
   problem?: string;

@@ -4,7 +4,7 @@
 //   GET  <admin>/claude-config/:id/models   a deployed account, with its own key and base URL
 //                                           (permission claude-config.read)
 //   POST <admin>/claude-config/:id/models   an account as typed in the dialog, deployed or not:
-//                                           body { apiKey?, baseUrl? } (claude-config.write and flows.write)
+//                                           body { apiKey?, baseUrl?, headers? } (claude-config.write and flows.write)
 //   POST <admin>/claude-schema/check        a JSON Schema as typed in a tool or generate data dialog:
 //                                           body { schema, use: "tool" | "data" } (flows.read)
 //
@@ -13,7 +13,9 @@
 import type { NodeAPI } from "node-red";
 import type { Request, Response } from "express";
 import { Account } from "../lib/api/account";
-import { ClaudeError, redact } from "../lib/errors";
+import { baseUrlProblem } from "../lib/api/base-url";
+import { parseExtraHeaders } from "../lib/api/extra-headers";
+import { ClaudeError, redact, type Secrets } from "../lib/errors";
 import { pickableModels } from "../lib/api/models";
 import { checkSchema } from "../lib/data/schema-check";
 import { DEFAULT_OPTIONS } from "../lib/api/options";
@@ -45,14 +47,20 @@ export function registerAdminRoutes(RED: NodeAPI): void {
   });
 
   app.post("/claude-config/:id/models", needs(["claude-config.write", "flows.write"]), (req: Request, res: Response) => {
-    const body = (req.body ?? {}) as { apiKey?: unknown; baseUrl?: unknown };
+    const body = (req.body ?? {}) as { apiKey?: unknown; baseUrl?: unknown; headers?: unknown };
     const baseUrl = typeof body.baseUrl === "string" ? body.baseUrl.trim() : "";
-    if (baseUrl && !isHttpUrl(baseUrl)) {
-      return fail(res, 400, new ClaudeError("errors.bad-base-url", { url: baseUrl }, "invalid_request"));
+    const badUrl = baseUrlProblem(baseUrl);
+    if (badUrl) return fail(res, 400, new ClaudeError(badUrl.key, badUrl.params, "invalid_request"));
+    let headers: Record<string, string>;
+    try {
+      headers = parseExtraHeaders(typedKey(body.headers) ?? stored(RED, String(req.params.id)).headers);
+    } catch (err) {
+      return fail(res, 400, err);
     }
     const account = new Account({
-      apiKey: typedKey(body.apiKey) ?? storedKey(RED, String(req.params.id)),
+      apiKey: typedKey(body.apiKey) ?? (stored(RED, String(req.params.id)).apiKey || undefined),
       baseUrl: baseUrl || undefined,
+      headers,
       timeoutSeconds: LIST_TIMEOUT_SECONDS,
       maxRetries: 0,
       maxConcurrent: 0,
@@ -77,7 +85,7 @@ export function registerAdminRoutes(RED: NodeAPI): void {
 
   /** Sends the account's models, or the reason they could not be listed. */
   async function answer(res: Response, account: Account): Promise<void> {
-    const secret = account.apiKey;
+    const secret = account.secrets;
     try {
       const models = pickableModels(await account.listModels());
       res.set("Cache-Control", "no-store");
@@ -89,7 +97,7 @@ export function registerAdminRoutes(RED: NodeAPI): void {
   }
 
   /** { error: { message, key, params, type, status } }: the dialog shows it in the user's language. */
-  function fail(res: Response, httpStatus: number, err: unknown, secret?: string): void {
+  function fail(res: Response, httpStatus: number, err: unknown, secret?: Secrets): void {
     const failure = translate(RED, err, secret);
     res.set("Cache-Control", "no-store");
     // Never 401: the editor takes that as "log in again". The API's own status is in the body.
@@ -97,23 +105,13 @@ export function registerAdminRoutes(RED: NodeAPI): void {
   }
 }
 
-/** The key typed in the dialog; undefined when the field still holds the stored one. */
+/** A credential typed in the dialog (the key, the extra headers); undefined when the field still holds the stored one. */
 function typedKey(value: unknown): string | undefined {
   if (typeof value !== "string" || value === UNCHANGED_PASSWORD) return undefined;
   return value.trim();
 }
 
-/** The stored key of a deployed account (empty means ANTHROPIC_API_KEY, as at run time). */
-function storedKey(RED: NodeAPI, id: string): string | undefined {
-  const credentials = RED.nodes.getCredentials(id) as { apiKey?: string } | undefined;
-  return credentials?.apiKey || undefined;
-}
-
-function isHttpUrl(text: string): boolean {
-  try {
-    const url = new URL(text);
-    return url.protocol === "http:" || url.protocol === "https:";
-  } catch {
-    return false;
-  }
+/** The stored credentials of a deployed account (an empty key means ANTHROPIC_API_KEY, as at run time). */
+function stored(RED: NodeAPI, id: string): { apiKey?: string; headers?: string } {
+  return (RED.nodes.getCredentials(id) as { apiKey?: string; headers?: string } | undefined) ?? {};
 }

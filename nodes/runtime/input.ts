@@ -6,7 +6,7 @@ import { setMaxListeners } from "events";
 import type { Node, NodeAPI, NodeMessage, NodeStatus } from "node-red";
 import type { Account } from "../lib/api/account";
 import { accountOf } from "./account-node";
-import { evaluate, flowError, FlowFailure, shorten, translate } from "./messages";
+import { endMessage, evaluate, flowError, FlowFailure, refuseUncopyable, shorten, translate } from "./messages";
 
 export type Msg = NodeMessage & Record<string, any>;
 
@@ -53,10 +53,12 @@ export function handleInput<K extends string>(RED: NodeAPI, node: Node, def: Inp
   setMaxListeners(0, signal);
 
   node.on("input", (msg: Msg, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
-    let secret: string | undefined;
+    let secret: readonly string[] = [];
     (async () => {
+      // First: a message Node-RED cannot copy would make reporting any later failure throw.
+      refuseUncopyable(msg);
       const account = accountOf(RED, def.config);
-      secret = account.apiKey;
+      secret = account.secrets;
       const inputs = {} as Record<K, any>;
       for (const [name, [property, fallback]] of Object.entries(settings.inputs) as Array<[K, InputSpec]>) {
         const saved = def as unknown as Record<string, unknown>;
@@ -67,7 +69,7 @@ export function handleInput<K extends string>(RED: NodeAPI, node: Node, def: Inp
       if (signal.aborted) return done();
       node.status(handled.status);
       if (handled.send !== false) send(msg);
-      done();
+      endMessage(node, done);
     })().catch((err) => {
       if (signal.aborted) return done();
       const failure = translate(RED, err, secret);
@@ -76,7 +78,7 @@ export function handleInput<K extends string>(RED: NodeAPI, node: Node, def: Inp
       if (failure.type === "aborted") return done();
       node.status({ fill: "red", shape: "ring", text: shorten(failure.text) });
       // done(err): Catch nodes see the failure, Complete nodes do not.
-      done(new FlowFailure(failure.text, failure.type));
+      endMessage(node, done, new FlowFailure(failure.text, failure.type));
     });
   });
 

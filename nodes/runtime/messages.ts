@@ -1,6 +1,7 @@
 // Node-RED glue shared by the node adapters: the message catalog, typed inputs, and failures as text.
 import type { Node, NodeAPI, NodeMessage } from "node-red";
-import { describeError, redact, type FlowError } from "../lib/errors";
+import { copyProblem, MAX_DEPTH, type CopyProblem } from "../lib/content/copyable";
+import { ClaudeError, describeError, redact, redactDeep, type FlowError, type Secrets } from "../lib/errors";
 
 /** Every runtime message lives in the account node's catalog, so all nodes share one set. */
 const NAMESPACE = "node-red-contrib-claude/claude-config";
@@ -40,9 +41,13 @@ export interface Translated extends FlowError {
   text: string;
 }
 
-/** The one place a failure becomes text: its catalog message, with the API key removed from it and its parameters. */
-export function translate(RED: NodeAPI, err: unknown, secret?: string): Translated {
-  const described = describeError(err);
+/**
+ * The one place a failure becomes text: its catalog message, with the API key (and the account's other
+ * secrets) removed from every field, not just the text: an API or a proxy may echo the key in a request
+ * id, an error type or a detail.
+ */
+export function translate(RED: NodeAPI, err: unknown, secret?: Secrets): Translated {
+  const described = redactDeep(describeError(err), secret);
   const params = Object.fromEntries(Object.entries(described.params).map(([k, v]) => [k, typeof v === "string" ? redact(v, secret) : v]));
   return { ...described, params, text: redact(t(RED, described.key, params), secret) };
 }
@@ -51,6 +56,33 @@ export function translate(RED: NodeAPI, err: unknown, secret?: string): Translat
 export function flowError(failure: Translated): Record<string, unknown> {
   const { text, type, status, request_id, code, details } = failure;
   return { message: text, type, status, request_id, ...(code ? { code } : {}), ...details };
+}
+
+/**
+ * Refuses a message Node-RED could not copy, before anything reads it. Each property that cannot be
+ * copied is taken out of msg first, so that reporting the error (which copies msg) cannot throw.
+ */
+export function refuseUncopyable(msg: NodeMessage & Record<string, any>): void {
+  let first: CopyProblem | undefined;
+  for (let found = copyProblem(msg); found; found = copyProblem(msg)) {
+    first ??= found;
+    if (!found.property || !Reflect.deleteProperty(msg, found.property)) break;
+  }
+  if (!first) return;
+  if (first.problem === "too-deep") throw new ClaudeError("errors.message-too-deep", { property: first.property, max: MAX_DEPTH });
+  throw new ClaudeError("errors.message-unreadable", { property: first.property, detail: first.detail ?? "" });
+}
+
+/**
+ * Ends a message: done(err) copies msg for each Catch node (done() for each Complete node). Should
+ * that copy still throw, the failure is reported without msg rather than taking Node-RED down.
+ */
+export function endMessage(node: Node, done: (err?: Error) => void, failure?: Error): void {
+  try {
+    done(failure);
+  } catch {
+    if (failure) node.error(failure.message);
+  }
 }
 
 export function shorten(text: string, max = 40): string {

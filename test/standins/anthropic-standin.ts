@@ -26,6 +26,8 @@ export interface Reply {
   status?: number;
   error?: { type: string; message: string };
   headers?: Record<string, string>;
+  /** The request id in an error body, instead of the stand-in's own (a gateway may echo anything there). */
+  requestId?: string;
   /** Send this exact body (e.g. invalid JSON) with the status. */
   rawBody?: string;
   /** SSE only: end the connection after this many events. */
@@ -37,6 +39,8 @@ export interface Reply {
   /** Wait this long before answering, or (with stallAfterEvents) in the middle of the stream. */
   delayMs?: number;
   stallAfterEvents?: number;
+  /** SSE only: pause this long between events, as a long answer written slowly does. */
+  eventGapMs?: number;
   /** The code execution container the answer names (in message_delta when streaming). */
   container?: { id: string; expires_at: string; skills?: unknown[] | null };
   /** SSE only: leave out message_delta, so the stream ends without a stop reason. */
@@ -103,6 +107,8 @@ export class AnthropicStandIn {
   /** Message requests being answered right now, and the most there ever were at once. */
   active = 0;
   peakActive = 0;
+  /** A hostile gateway: every answer's request id (header and error body) is the key the request carried. */
+  echoKey = false;
   /** Delay of the models endpoint's answers. */
   modelsDelayMs = 0;
   /** Larger request bodies get the API's 413 request_too_large (its limit is 32 MB). */
@@ -198,7 +204,7 @@ export class AnthropicStandIn {
     const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, headers: req.headers, body: text ? safeParse(text) : undefined, settled };
     this.requests.push(recorded);
     this.waiters = this.waiters.filter((check) => !check());
-    const requestId = `req_standin_${++requestCounter}`;
+    const requestId = this.echoKey ? `req_${keyOf(req.headers)}` : `req_standin_${++requestCounter}`;
     res.setHeader("request-id", requestId);
     if (this.acceptedKeys && !this.acceptedKeys.includes(keyOf(req.headers))) {
       return sendError(res, 401, { type: "authentication_error", message: "invalid x-api-key" }, requestId);
@@ -235,7 +241,7 @@ export class AnthropicStandIn {
       return;
     }
     if (reply.status && reply.status >= 400) {
-      return sendError(res, reply.status, reply.error ?? { type: "api_error", message: "error" }, requestId, reply.headers);
+      return sendError(res, reply.status, reply.error ?? { type: "api_error", message: "error" }, reply.requestId ?? requestId, reply.headers);
     }
     let usage = reply.usage;
     if (this.cacheSimulation) {
@@ -287,6 +293,8 @@ export class AnthropicStandIn {
         return;
       }
       if (reply.stallAfterEvents === i) await this.sleep(reply.delayMs ?? 60_000);
+      if (reply.eventGapMs && i > 0) await this.sleep(reply.eventGapMs);
+      if (res.destroyed) return;
       // Waiting for each write to reach the socket makes a cut or a stall happen truly mid-stream,
       // after the client has received what came before.
       await new Promise<void>((resolve) => writeEvent(res, events[i][0], events[i][1], resolve));

@@ -6,7 +6,10 @@ import type { NodeRedProcess } from "./node-red-process";
 export const CHAT_TAB = "chat-tab";
 export const CHAT_NODE = "chat-node";
 
-export function processChatFlow(apiUrl: string, options: { apiKey?: string; store?: string; instructions?: string; account?: Record<string, unknown> } = {}): any[] {
+export function processChatFlow(
+  apiUrl: string,
+  options: { apiKey?: string; store?: string; instructions?: string; account?: Record<string, unknown>; credentials?: Record<string, string> } = {},
+): any[] {
   return [
     { id: CHAT_TAB, type: "tab", label: "chat" },
     {
@@ -18,7 +21,7 @@ export function processChatFlow(apiUrl: string, options: { apiKey?: string; stor
       maxTokens: 3000,
       retries: 0,
       ...options.account,
-      ...(options.apiKey ? { credentials: { apiKey: options.apiKey } } : {}),
+      ...(options.apiKey ? { credentials: { apiKey: options.apiKey, ...options.credentials } } : {}),
     },
     { id: "chat-in", type: "http in", z: CHAT_TAB, url: "/chat", method: "post", wires: [[CHAT_NODE]] },
     {

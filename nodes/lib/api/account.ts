@@ -7,6 +7,8 @@ import type { ModelCapabilities, ModelInfo } from "@anthropic-ai/sdk/resources/m
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
 import { ClaudeError } from "../errors";
+import { headerSecrets } from "./extra-headers";
+import { checkRequestSize } from "./request-size";
 import type { ModelOptions } from "./options";
 import type { ModelEntry } from "./models";
 import { Semaphore } from "./semaphore";
@@ -16,6 +18,8 @@ import { IdleWatchdog } from "./watchdog";
 export interface AccountSettings {
   apiKey?: string;
   baseUrl?: string;
+  /** Extra request headers for a gateway, from the account's credentials; their values are secrets. */
+  headers?: Record<string, string>;
   timeoutSeconds: number;
   maxRetries: number;
   /** Requests allowed in flight at once; the rest wait in order. */
@@ -66,7 +70,14 @@ export class Account {
 
   /** The key in use: the credential, else ANTHROPIC_API_KEY. */
   get apiKey(): string | undefined {
-    return this.settings.apiKey || process.env.ANTHROPIC_API_KEY || undefined;
+    // Trimmed where it is read: a key pasted with a line break works, and redaction looks for what is sent.
+    return this.settings.apiKey?.trim() || process.env.ANTHROPIC_API_KEY?.trim() || undefined;
+  }
+
+  /** Everything to keep out of what is shown: the key and the extra headers' values. */
+  get secrets(): readonly string[] {
+    const key = this.apiKey;
+    return [...(key ? [key] : []), ...headerSecrets(this.settings.headers ?? {})];
   }
 
   get client(): Anthropic {
@@ -76,6 +87,7 @@ export class Account {
     this.sdk ??= new Anthropic({
       apiKey,
       baseURL: this.settings.baseUrl || undefined,
+      ...(this.settings.headers && Object.keys(this.settings.headers).length ? { defaultHeaders: this.settings.headers } : {}),
       timeout: this.settings.timeoutSeconds * 1000,
       maxRetries: this.settings.maxRetries,
       logLevel: "off",
@@ -90,6 +102,8 @@ export class Account {
    * event inside the stream.
    */
   async createMessage(params: MessageCreateParamsBase, hooks: StreamHooks = {}): Promise<Message> {
+    // What the API cannot take is refused here, before it is uploaded (first: the lookup may wait).
+    checkRequestSize(params, await this.contextWindow(params.model));
     if (this.closed) throw new ClaudeError("errors.closed", {}, "aborted");
     // An already-aborted signal fires no event: without this, a queued turn of a stopped node would still be sent.
     if (hooks.signal?.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
@@ -187,8 +201,13 @@ export class Account {
     return this.modelEntry(model).then((entry) => entry?.capabilities ?? undefined);
   }
 
+  /** The model's context window in tokens, as the models endpoint says; undefined when it could not be asked. */
+  contextWindow(model: string): Promise<number | undefined> {
+    return this.modelEntry(model).then((entry) => entry?.max_input_tokens ?? undefined);
+  }
+
   /**
-   * What the models endpoint says about a model (capabilities, max tokens), kept for a few minutes;
+   * What the models endpoint says about a model (capabilities, max tokens, context window), kept for a few minutes;
    * undefined when it could not be asked (also kept, so a failing endpoint is not asked on every message).
    */
   modelEntry(model: string): Promise<ModelEntry | undefined> {

@@ -81,7 +81,8 @@ export interface TurnSettings {
 
 /** The API could not take the prompt, or ran out of window while answering. */
 function outgrewWindow(err: unknown): boolean {
-  if (err instanceof ClaudeError) return err.type === "context_window_exceeded";
+  // The account refuses text that cannot fit before it sends it: older turns may be what is too long.
+  if (err instanceof ClaudeError) return err.type === "context_window_exceeded" || err.key === "errors.text-too-long";
   return describeError(err).key === "errors.prompt-too-long";
 }
 

@@ -88,9 +88,41 @@ function compile(schema: Record<string, unknown>): CompiledSchema {
   return {
     schema,
     validate(data: unknown): ErrorObject[] {
+      // Checked first and on its own: ajv takes such a key as an ordinary property.
+      const unsafe = prototypeErrors(data);
+      if (unsafe.length) return unsafe;
       return check(data) ? [] : [...(check.errors ?? [])];
     },
   };
+}
+
+/** Keys that Node-RED's message copy (or any plain assignment) turns into the object's prototype. */
+export const PROTOTYPE_KEYS = ["__proto__", "constructor", "prototype"];
+const PLAIN_PROTOTYPES = new Set<unknown>([Object.prototype, Array.prototype, null]);
+
+/**
+ * Errors for keys that would reach a flow as a prototype, and for objects that already have another
+ * prototype: a value the schema forbids could otherwise be read through it once the message is copied.
+ */
+export function prototypeErrors(value: unknown): ErrorObject[] {
+  const errors: ErrorObject[] = [];
+  const stack: Array<[unknown, string]> = [[value, ""]];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const [item, path] = stack.pop()!;
+    if (typeof item !== "object" || item === null || seen.has(item)) continue;
+    seen.add(item);
+    if (!PLAIN_PROTOTYPES.has(Object.getPrototypeOf(item))) {
+      errors.push({ instancePath: path, schemaPath: "", keyword: "prototype", params: {}, message: "must be plain JSON data" });
+      continue;
+    }
+    for (const key of Object.keys(item)) {
+      const at = `${path}/${key.replace(/~/g, "~0").replace(/\//g, "~1")}`;
+      if (PROTOTYPE_KEYS.includes(key)) errors.push({ instancePath: at, schemaPath: "", keyword: "prototype", params: { key }, message: `is a key that is not allowed ("${key}")` });
+      else stack.push([(item as Record<string, unknown>)[key], at]);
+    }
+  }
+  return errors;
 }
 
 /** One line per error: where in the value, and what is wrong there. */

@@ -109,8 +109,43 @@ export function checkCall(input: unknown, allow: AllowList): Problem[] {
   const data = call.data;
   if (typeof data === "object" && data !== null) {
     for (const key of TARGET_KEYS) if (key in data) problems.push({ key: "errors.ha-data-target", params: { key } });
+    for (const entity of entitiesNamedIn(data)) {
+      if (!allowedBy(entity, allow.entities)) problems.push({ key: "errors.ha-data-entity-not-allowed", params: { entity, allowed: entities } });
+    }
   }
   return problems;
+}
+
+/** A string that Home Assistant would take as an entity id (a domain is never all digits, so "0.5" is not one). */
+const ENTITY_FORM = /^[a-z][a-z0-9_]*\.[a-z0-9_]+$/;
+
+/**
+ * Every entity id named anywhere in `data`, in values and keys at any depth: actions take entities in
+ * fields other than the target (tts.speak's media_player_entity_id, media_player.join's group_members,
+ * scene.apply's entities). Home Assistant lower-cases entity ids and splits comma-separated lists, so
+ * this does too.
+ */
+export function entitiesNamedIn(data: unknown): string[] {
+  const found = new Set<string>();
+  const look = (text: string) => {
+    for (const part of text.split(",")) {
+      const id = part.trim().toLowerCase();
+      if (ENTITY_FORM.test(id)) found.add(id);
+    }
+  };
+  const stack: unknown[] = [data];
+  const seen = new Set<object>();
+  while (stack.length) {
+    const value = stack.pop();
+    if (typeof value === "string") look(value);
+    if (typeof value !== "object" || value === null || seen.has(value)) continue;
+    seen.add(value);
+    for (const [key, item] of Object.entries(value)) {
+      look(key);
+      stack.push(item);
+    }
+  }
+  return [...found];
 }
 
 /** The message payload for the Home Assistant "Action" node. */

@@ -3,13 +3,11 @@
 // document block. Huge text is cut, and Claude is told so.
 import type { ToolResultBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeError } from "../errors";
-import { sniffType } from "../content/attachments";
+import { API_LIMITS, sniffType } from "../content/attachments";
 import { TOOL_RESULT_BLOCKS, isBlockLike } from "../content/block-types";
 import { checkBlock, isBlockList } from "../content/content";
 
 export const MAX_RESULT_CHARS = 100_000;
-/** The API's limit for one image. */
-export const MAX_IMAGE_BYTES = 5 * 1024 * 1024;
 
 export interface ResultTexts {
   /** Added to text that was cut. */
@@ -46,7 +44,7 @@ export function resultContent(value: unknown, texts: ResultTexts, max = MAX_RESU
     const bytes = Buffer.from(value);
     const type = sniffType(bytes);
     if (type && type !== "application/pdf") {
-      if (bytes.length > MAX_IMAGE_BYTES) throw new ClaudeError("errors.tool-result-image-too-large", { bytes: bytes.length, max: MAX_IMAGE_BYTES }, "invalid_result");
+      if (bytes.length > API_LIMITS.imageBytes) throw new ClaudeError("errors.tool-result-image-too-large", { bytes: bytes.length, max: API_LIMITS.imageBytes }, "invalid_result");
       return { content: [{ type: "image", source: { type: "base64", media_type: type, data: bytes.toString("base64") } }], summary: { type: "image", media_type: type, bytes: bytes.length } };
     }
     if (type === "application/pdf") {

@@ -2,7 +2,7 @@
 // across sources, and each call run through the source that offered the tool.
 import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { ToolOutcome } from "../conversation/turn";
-import { redact } from "../errors";
+import { redact, type Secrets } from "../errors";
 import { fixedName, type ClientTool, type ToolSource } from "./tool-source";
 import { errorOutcome, MAX_TOOL_NAME, type CallOrigin } from "./tools";
 
@@ -38,14 +38,14 @@ export class ToolSet {
     private readonly offers: Map<string, Offer>,
     private readonly texts: ToolSetTexts,
     /** Removed from every error text before it reaches Claude (the account's API key). */
-    private readonly secret?: string,
+    private readonly secret?: Secrets,
   ) {}
 
   /**
    * Asks each source for its tools (all at once). A name another source already offers is
    * offered as name_2 (name_3...); calls of it reach the source under its own name.
    */
-  static async gather(sources: ToolSource[], texts: ToolSetTexts, signal: AbortSignal, secret?: string): Promise<ToolSet> {
+  static async gather(sources: ToolSource[], texts: ToolSetTexts, signal: AbortSignal, secret?: Secrets): Promise<ToolSet> {
     const answers = await Promise.all(
       sources.map(async (source) => ({
         source,

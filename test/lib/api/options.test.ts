@@ -31,6 +31,10 @@ describe("model options", () => {
     assert.deepStrictEqual([options.model, options.maxTokens, options.effort, options.thinking], ["claude-opus-4-7", 9000, "high", "adaptive"]);
     assert.strictEqual(DEFAULT_OPTIONS.model, "claude-haiku-4-5", "defaults unchanged");
     assert.throws(() => applyOverrides(DEFAULT_OPTIONS, { max_tokens: -1 }), failsWith("errors.bad-override"));
+    for (const zero of [0, "0", ""]) {
+      assert.throws(() => applyOverrides(DEFAULT_OPTIONS, { max_tokens: zero }), failsWith("errors.bad-override"), `max_tokens ${JSON.stringify(zero)}`);
+    }
+    assert.strictEqual(applyOverrides(DEFAULT_OPTIONS, { max_tokens: 1 }).maxTokens, 1, "the smallest usable value");
     assert.throws(() => applyOverrides(DEFAULT_OPTIONS, { effort: "turbo" }), failsWith("errors.bad-override"));
     assert.throws(() => applyOverrides(DEFAULT_OPTIONS, { thinking: "lots" }), failsWith("errors.bad-override"));
   });

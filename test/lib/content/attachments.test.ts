@@ -4,7 +4,7 @@ import * as os from "os";
 import * as path from "path";
 import { attachmentBlocks, sniffType } from "../../../nodes/lib/content/attachments";
 import { ClaudeError } from "../../../nodes/lib/errors";
-import { SAMPLES } from "../../support/samples";
+import { API_IMAGE_LIMIT, pngOfSize, SAMPLES } from "../../support/samples";
 
 
 function failsWith(key: string, params: Record<string, unknown> = {}) {
@@ -29,6 +29,7 @@ describe("attachments", function () {
     assert.strictEqual(sniffType(SAMPLES.gif), "image/gif");
     assert.strictEqual(sniffType(SAMPLES.webp), "image/webp");
     assert.strictEqual(sniffType(SAMPLES.pdf), "application/pdf");
+    assert.strictEqual(sniffType(SAMPLES.wav), undefined, "a WAV is a RIFF file but no WEBP image");
     assert.strictEqual(sniffType(Buffer.from("hello")), undefined);
     assert.strictEqual(sniffType(Buffer.alloc(0)), undefined);
   });
@@ -89,6 +90,20 @@ describe("attachments", function () {
     await assert.rejects(attachmentBlocks([{ base64: "not base64!" }]), failsWith("errors.attachment-base64"));
     await assert.rejects(attachmentBlocks([42]), failsWith("errors.attachment-shape", { index: 0 }));
     await assert.rejects(attachmentBlocks([{ filename: "x.jpg" }]), failsWith("errors.attachment-shape"));
+  });
+
+  it("refuses a WAV sound instead of sending it as a WEBP image", async () => {
+    await assert.rejects(attachmentBlocks([SAMPLES.wav]), failsWith("errors.attachment-type", { index: 0 }));
+  });
+
+  it("takes an image of the API's 5 MB and refuses one byte more", async () => {
+    const [block] = await attachmentBlocks([pngOfSize(API_IMAGE_LIMIT)]);
+    assert.strictEqual(block.type, "image");
+    await assert.rejects(attachmentBlocks([pngOfSize(API_IMAGE_LIMIT + 1)]), failsWith("errors.attachment-too-large", { index: 0 }));
+    // The same edge under a configured limit.
+    const limits = { imageBytes: 1000, requestBytes: 300 * 1024 };
+    assert.strictEqual((await attachmentBlocks([pngOfSize(1000)], limits)).length, 1);
+    await assert.rejects(attachmentBlocks([pngOfSize(1001)], limits), failsWith("errors.attachment-too-large", { index: 0 }));
   });
 
   it("refuses files over the limits before sending anything", async () => {

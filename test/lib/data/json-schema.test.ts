@@ -68,4 +68,24 @@ describe("json-schema", function () {
     assert.match(text, /\(root\) must NOT have additional properties \("extra"\)/);
     assert.match(text, /\/n must be <= 5/);
   });
+
+  it("refuses __proto__, constructor and prototype keys anywhere, which ajv takes as ordinary properties", () => {
+    // Open schemas: without the check, any of these would pass.
+    const schema = compileSchema({ type: "object", properties: { n: { type: "integer", maximum: 5 } } });
+    for (const key of ["__proto__", "constructor", "prototype"]) {
+      for (const [value, where] of [
+        [JSON.parse(`{"n": 1, "${key}": {"n": 99}}`), `/${key}`],
+        [JSON.parse(`{"n": 1, "list": [{"ok": true}, {"${key}": {"isAdmin": true}}]}`), `/list/1/${key}`],
+      ] as const) {
+        assert.ok(Object.keys(value).length > 0);
+        const errors = schema.validate(value);
+        assert.deepStrictEqual(errors.map((e) => [e.instancePath, e.keyword]), [[where, "prototype"]], `${key} at ${where}`);
+        assert.match(errorsText(errors), new RegExp(`is a key that is not allowed \\("${key}"\\)`));
+      }
+    }
+    // An object that already has another prototype is refused too: its values could be read through it.
+    const inherited = Object.create({ n: 99 });
+    assert.deepStrictEqual(schema.validate({ inner: inherited }).map((e) => [e.instancePath, e.keyword]), [["/inner", "prototype"]]);
+    assert.deepStrictEqual(schema.validate(JSON.parse('{"n": 1, "name": "__proto__", "deep": [[[{"proto": 1}]]]}')), [], "the words as values, and similar keys, are fine");
+  });
 });

@@ -1,6 +1,6 @@
 import assert from "assert";
 import { editorList } from "../../../nodes/lib/api/editor-values";
-import { actionPayload, actionSchema, allowedBy, checkAllowList, checkCall, patternToRegExp } from "../../../nodes/lib/tools/ha-action";
+import { actionPayload, entitiesNamedIn, actionSchema, allowedBy, checkAllowList, checkCall, patternToRegExp } from "../../../nodes/lib/tools/ha-action";
 import { compileSchema } from "../../../nodes/lib/data/json-schema";
 import { toolInputSchema } from "../../../nodes/lib/tools/tool-schema";
 
@@ -65,9 +65,28 @@ describe("ha-action", () => {
     assert.deepStrictEqual(checkCall(null, allow), [], "shape problems are left to the schema");
     assert.deepStrictEqual(
       checkCall({ action: "light.turn_on", entity_id: ["light.hall"], data: { target: { entity_id: "lock.front_door" } } }, allow),
-      [{ key: "errors.ha-data-target", params: { key: "target" } }],
+      [
+        { key: "errors.ha-data-target", params: { key: "target" } },
+        { key: "errors.ha-data-entity-not-allowed", params: { entity: "lock.front_door", allowed: "light.*, switch.garden_pump" } },
+      ],
       "a target hidden in data would reach Home Assistant as is",
     );
+  });
+
+  it("refuses entities named anywhere in data, in values and keys, as Home Assistant would read them", () => {
+    const denied = (data: unknown) =>
+      checkCall({ action: "light.turn_on", entity_id: ["light.hall"], data }, allow)
+        .filter((p) => p.key === "errors.ha-data-entity-not-allowed")
+        .map((p) => p.params.entity);
+    // Fields other than the target that name entities: tts.speak, media_player.join, scene.apply.
+    assert.deepStrictEqual(denied({ media_player_entity_id: "media_player.kitchen", message: "Hello. It is 5.30 now." }), ["media_player.kitchen"]);
+    assert.deepStrictEqual(denied({ group_members: ["light.hall", "lock.front_door"] }), ["lock.front_door"]);
+    assert.deepStrictEqual(denied({ entities: { "lock.front_door": { state: "unlocked" }, "light.hall": "on" } }), ["lock.front_door"]);
+    assert.deepStrictEqual(denied({ deep: [[{ a: { b: [{ c: "switch.heater" }] } }]] }), ["switch.heater"]);
+    // Home Assistant lower-cases entity ids and splits comma-separated lists.
+    assert.deepStrictEqual(denied({ members: "light.hall, LOCK.Front_Door" }), ["lock.front_door"]);
+    assert.deepStrictEqual(denied({ brightness_pct: 50, transition: "0.5", color_name: "red", members: ["switch.garden_pump", "light.porch"] }), [], "allowed ids and non-ids pass");
+    assert.deepStrictEqual(entitiesNamedIn({ a: "sensor.x", b: ["Sensor.X", "x", "0.5", "a.b.c"] }), ["sensor.x"]);
   });
 
   it("maps a call to what the Home Assistant Action node takes", () => {

@@ -4,10 +4,13 @@ import { callKey, PendingCalls, toolMessage, type Timers } from "../../../nodes/
 /** Timers the test fires by hand, counting what is still armed. */
 class ManualTimers implements Timers {
   armed = new Map<number, () => void>();
+  /** The duration each timer was armed with, in arming order. */
+  durations: number[] = [];
   private next = 0;
-  set(fn: () => void): unknown {
+  set(fn: () => void, ms: number): unknown {
     const id = ++this.next;
     this.armed.set(id, fn);
+    this.durations.push(ms);
     return id;
   }
   clear(handle: unknown): void {
@@ -52,7 +55,8 @@ describe("tool-calls", () => {
 
   it("times out, and a late answer then finds nothing", async () => {
     const key = callKey("c1", "toolu_1");
-    const waiting = calls.wait(key, { owner: "tool", timeoutMs: 1000 });
+    const waiting = calls.wait(key, { owner: "tool", timeoutMs: 1500 });
+    assert.deepStrictEqual(timers.durations, [1500], "the timer runs for exactly the timeout");
     timers.fireAll();
     assert.deepStrictEqual(await waiting, { kind: "timeout" });
     assert.strictEqual(calls.answer(key, "late"), false);

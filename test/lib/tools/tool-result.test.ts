@@ -1,6 +1,7 @@
 import assert from "assert";
 import { ClaudeError } from "../../../nodes/lib/errors";
-import { errorText, MAX_IMAGE_BYTES, resultContent } from "../../../nodes/lib/tools/tool-result";
+import { errorText, resultContent } from "../../../nodes/lib/tools/tool-result";
+import { API_IMAGE_LIMIT, pngOfSize, SAMPLES } from "../../support/samples";
 
 const texts = { cut: (shown: number, total: number) => ` [cut ${shown}/${total}]`, empty: "(nothing)" };
 const PNG = Buffer.from("89504e470d0a1a0a0000000d49484452", "hex");
@@ -49,9 +50,14 @@ describe("tool-result", () => {
     assert.strictEqual(resultContent(Buffer.from("plain words"), texts).content, "plain words");
   });
 
+  it("does not send a WAV sound as a WEBP image", () => {
+    const { content } = resultContent(SAMPLES.wav, texts);
+    assert.strictEqual(typeof content, "string", "sent as text, not as an image block");
+  });
+
   it("refuses an image larger than the API takes, and a circular value", () => {
-    const big = Buffer.alloc(MAX_IMAGE_BYTES + 1);
-    PNG.copy(big);
+    assert.strictEqual((resultContent(pngOfSize(API_IMAGE_LIMIT), texts).summary as any).type, "image", "the API's 5 MB fit");
+    const big = pngOfSize(API_IMAGE_LIMIT + 1);
     assert.throws(() => resultContent(big, texts), (e: unknown) => e instanceof ClaudeError && e.key === "errors.tool-result-image-too-large");
     const circular: any = {};
     circular.self = circular;
