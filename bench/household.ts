@@ -43,6 +43,8 @@ export interface HouseholdStrategy {
   failed: number;
   /** Turns whose prompt reached the context window (the API refused it or cut the answer). */
   atWindow: number;
+  /** Which turns those were. */
+  atWindowTurns: number[];
   /** Mean cost of the last quarter of turns over that of the second quarter: about 1 when it levels off. */
   growth: number;
 }
@@ -68,7 +70,7 @@ export async function runHousehold(options: HouseholdOptions = HOUSEHOLD_DEFAULT
     // Home Assistant does not bound the history by the window: the node is told no window for it.
     api.models = DEFAULT_MODELS.map((m) => (m.id === options.model ? { ...m, max_input_tokens: knowsWindow ? options.window : 100 * options.window } : m));
     let turn = 0;
-    let atWindow = 0;
+    const atWindowTurns: number[] = [];
     api.fallback = (req) => {
       const last = req.body.messages[req.body.messages.length - 1];
       const answersCall = Array.isArray(last.content) && last.content.some((b: any) => b.type === "tool_result");
@@ -98,11 +100,11 @@ export async function runHousehold(options: HouseholdOptions = HOUSEHOLD_DEFAULT
       }
       const sent = api.messageRequests.slice(before);
       const rounds = turn % options.toolEvery === 0 ? 2 : 1;
-      if (sent.length > rounds) atWindow++;
+      if (sent.length > rounds) atWindowTurns.push(turn);
     }
     api.reset();
     const quarter = Math.floor(options.turns / 4);
-    return { label, perTurn, total: perTurn.reduce((a, b) => a + b, 0), failed, atWindow, growth: mean(perTurn.slice(-quarter)) / mean(perTurn.slice(quarter, 2 * quarter)) };
+    return { label, perTurn, total: perTurn.reduce((a, b) => a + b, 0), failed, atWindow: atWindowTurns.length, atWindowTurns, growth: mean(perTurn.slice(-quarter)) / mean(perTurn.slice(quarter, 2 * quarter)) };
   };
   try {
     const ha = await run("Home Assistant (system + tools cached, full history)", { caching: "system" }, { maxMessages: 0, maxHistoryTokens: 0 }, false);
