@@ -15,7 +15,7 @@ import { editorNumber } from "./lib/api/editor-values";
 import { CONVERSATION_DEFAULTS } from "./lib/defaults";
 import { ClaudeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
-import { dropOlderHalf, measuredTokens, tokenCap } from "./lib/conversation/token-cap";
+import { dropOlderHalf, fixedWeightOf, measuredTokens, tokenCap } from "./lib/conversation/token-cap";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { handleInput, type Msg } from "./runtime/input";
 import { t } from "./runtime/messages";
@@ -109,7 +109,7 @@ export = function (RED: NodeAPI) {
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
       if (signal.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
       if (result.madeRoom) node.warn(t(RED, "warnings.made-room", { id, dropped: result.madeRoom.dropped }));
-      const measure = { tokens: measuredTokens(result.final.usage), cap: tokenCap(maxHistoryTokens, entry?.max_input_tokens) };
+      const measure = { tokens: measuredTokens(result.final.usage), cap: tokenCap(maxHistoryTokens, entry?.max_input_tokens), fixedWeight: fixedWeightOf(system, tools.definitions) };
       await memory.save(id, [...result.history, ...result.added], options.model, options.caching === "conversation", result.container ?? loaded.container, measure);
       return result;
     }

@@ -34,6 +34,8 @@ interface StoredConversation {
 export interface TokenMeasure {
   tokens: number;
   cap: number;
+  /** The length of the instructions and tool definitions the request sent besides the messages. */
+  fixedWeight?: number;
 }
 
 export interface LoadedConversation {
@@ -119,9 +121,12 @@ export class ConversationMemory {
     let tokens: number | undefined;
     if (measure && measure.tokens > 0) {
       // The measure covers every message the turn sent; the message cap may already have dropped some.
-      const measured = keptTokens(kept, messages, measure.tokens);
-      const capped = measure.cap > 0 && measured > measure.cap ? trimToTokens(kept, measured, cached ? Math.ceil(measure.cap / 2) : measure.cap) : kept;
-      tokens = keptTokens(capped, kept, measured);
+      const fixed = measure.fixedWeight ?? 0;
+      const measured = keptTokens(kept, messages, measure.tokens, fixed);
+      // Over the cap, a cached conversation goes down to half of it at once, as with the message cap.
+      const over = measure.cap > 0 && trimToTokens(kept, measured, measure.cap, false, fixed) !== kept;
+      const capped = over ? trimToTokens(kept, measured, cached ? Math.ceil(measure.cap / 2) : measure.cap, false, fixed) : kept;
+      tokens = keptTokens(capped, kept, measured, fixed);
       kept = capped;
     }
     const record: StoredConversation = { messages: kept, model, ...(live ? { container: live } : {}), ...(tokens !== undefined ? { tokens } : {}), updated: this.now() };

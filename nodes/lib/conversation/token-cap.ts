@@ -29,16 +29,18 @@ function weight(message: MessageParam): number {
 
 /**
  * Drops whole turns from the start so the history's estimated size is at most `keep` tokens, given
- * that all of it measured `measured` tokens. The estimate gives each message its share of `measured`
- * by its length, which overstates it (instructions and tools count in `measured` too): it errs on the
- * side of room. Returns the history as it is when nothing needs dropping; the last turn is kept
- * unless `dropAll`.
+ * that the request holding all of it measured `measured` tokens. The estimate gives each message its share of `measured`
+ * by its length; `fixedWeight` is the length of what else the request sent (instructions and tool
+ * definitions), which takes its share of `measured` and stays. Without it the estimate overstates the
+ * messages, erring on the side of room. Returns the history as it is when nothing needs dropping; the
+ * last turn is kept unless `dropAll`.
  */
-export function trimToTokens(messages: MessageParam[], measured: number, keep: number, dropAll = false): MessageParam[] {
-  if (!messages.length || measured <= keep) return messages;
+export function trimToTokens(messages: MessageParam[], measured: number, keep: number, dropAll = false, fixedWeight = 0): MessageParam[] {
+  if (!messages.length) return messages;
   const weights = messages.map(weight);
   const total = weights.reduce((a, b) => a + b, 0);
-  const perUnit = measured / total;
+  const perUnit = measured / (total + fixedWeight);
+  if (total * perUnit <= keep) return messages;
   let suffix = 0;
   const after: number[] = new Array(messages.length + 1).fill(0);
   for (let i = messages.length - 1; i >= 0; i--) after[i] = suffix += weights[i] * perUnit;
@@ -51,10 +53,15 @@ export function trimToTokens(messages: MessageParam[], measured: number, keep: n
 }
 
 /** The estimated tokens of what `trimToTokens` kept, for storing with it. */
-export function keptTokens(kept: MessageParam[], all: MessageParam[], measured: number): number {
+export function keptTokens(kept: MessageParam[], all: MessageParam[], measured: number, fixedWeight = 0): number {
   if (kept.length === all.length) return measured;
-  const total = all.reduce((sum, m) => sum + weight(m), 0);
-  return Math.ceil((kept.reduce((sum, m) => sum + weight(m), 0) / total) * measured);
+  const total = all.reduce((sum, m) => sum + weight(m), 0) + fixedWeight;
+  return Math.ceil(((kept.reduce((sum, m) => sum + weight(m), 0) + fixedWeight) / total) * measured);
+}
+
+/** The length of what a request sends besides its messages, for `fixedWeight`. */
+export function fixedWeightOf(system: unknown, tools: unknown): number {
+  return JSON.stringify(system ?? "").length + JSON.stringify(tools ?? []).length;
 }
 
 /**

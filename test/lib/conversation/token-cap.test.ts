@@ -45,6 +45,15 @@ describe("token cap", () => {
     assert.strictEqual(historyProblem(kept), undefined);
   });
 
+  it("gives instructions and tools their share of the measure, so they do not crowd out the history", () => {
+    const history = [1, 2, 3, 4].flatMap((n) => turn(n));
+    const weight = history.reduce((sum, m) => sum + JSON.stringify(m.content).length + 16, 0);
+    // The request measured 8000 tokens, half of it a long system prompt of the messages' length.
+    assert.strictEqual(trimToTokens(history, 8000, 4000, false, weight), history, "the history itself is 4000");
+    assert.deepStrictEqual(trimToTokens(history, 8000, 3000, false, weight), [2, 3, 4].flatMap((n) => turn(n)));
+    assert.deepStrictEqual(trimToTokens(history, 8000, 3000), turn(4), "without it, the history is taken for all 8000");
+  });
+
   it("weighs large tool results by their size and never splits a tool round", () => {
     const history = [...turn(1, true), ...turn(2), ...turn(3)];
     const kept = trimToTokens(history, 6000, 3000);
