@@ -11,12 +11,14 @@ import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, t
 import { OVERHEAD_DEFAULTS, runOverhead, type OverheadOptions, type OverheadResult } from "./overhead";
 import { startRuntime } from "./support/node-red";
 import { TOOL_LOOP_DEFAULTS, runToolLoop, type ToolLoopOptions, type ToolLoopResult } from "./tool-loop";
+import { MCP_DEFAULTS, runMcp, type McpOptions, type McpResult } from "./mcp";
 
 export const SMOKE = {
   overhead: { messages: 5, rounds: 1 } as OverheadOptions,
   concurrency: { conversations: 4, turns: 2, latencyMs: 5, rounds: 1 } as ConcurrencyOptions,
   memory: { conversations: 20, cappedConversations: 2, cappedTurns: 25, parallel: 5, expiryMinutes: 0.01 } as MemoryOptions,
   toolLoop: { turns: 3, rounds: 1 } as ToolLoopOptions,
+  mcp: { calls: 5, rounds: 1, turns: 5, flowTurns: 3 } as McpOptions,
   household: { turns: 12, toolEvery: 4, toolResultTokens: 500, systemTokens: 300, userTokens: 20, replyTokens: 80, window: 2500, model: "claude-haiku-4-5" } as HouseholdOptions,
   cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, tools: 0, toolCallEvery: 0, minTokens: 50 } as CostOptions,
 };
@@ -29,9 +31,10 @@ export interface Results {
   longCost?: CostResult;
   toolLoop?: ToolLoopResult;
   household?: HouseholdResult;
+  mcp?: McpResult;
 }
 
-const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "household"] as const;
+const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp", "household"] as const;
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
@@ -146,11 +149,29 @@ function toolLoopTable(r: ToolLoopResult): string {
   ].join("\n");
 }
 
+function mcpTable(r: McpResult): string {
+  return [
+    `### 6. MCP tool calls: ${n(r.options.calls)} calls of Home Assistant's HassTurnOn per round over Streamable HTTP, loopback stand-in (${r.options.rounds} rounds)`,
+    "",
+    table(
+      ["", "MCP tool source", "direct MCP SDK call", "ratio (median of rounds)", "target"],
+      [
+        ["p50 per call", ms(r.source.p50Ms), ms(r.direct.p50Ms), r.ratio.toFixed(2) + "×", `≤ 1.1× (${met(r.ratio <= 1.1)})`],
+        ["p99 per call", ms(r.source.p99Ms), ms(r.direct.p99Ms), "", ""],
+        ["answered correctly", n(r.source.correct), n(r.direct.correct), "", ""],
+        [`tool list for ${n(r.options.turns)} turns`, `${n(r.listings)} request(s), ${ms(r.listP50Ms)} p50`, "", "", "1 request (kept list)"],
+        [`turns per second, conversation node (${n(r.options.flowTurns)} turns)`, `${r.turnsPerSecond.withMcp.toFixed(0)} with the server's tools`, `${r.turnsPerSecond.without.toFixed(0)} without`, (r.turnsPerSecond.withMcp / r.turnsPerSecond.without).toFixed(2) + "×", ""],
+        ["tools/list requests for those turns", `${n(r.flowListings)} (one deploy)`, "", "", "1"],
+      ],
+    ),
+  ].join("\n");
+}
+
 function householdTable(r: HouseholdResult): string {
   const o = r.options;
   const row = (s: HouseholdResult["ha"]) => [s.label, n(s.failed), n(s.atWindow), n(Math.round(s.perTurn[Math.floor(o.turns / 4)])), n(Math.round(s.perTurn[o.turns - 1])), s.growth.toFixed(2), n(Math.round(s.total))];
   return [
-    `### 6. A household conversation: ${n(o.turns)} turns on ${o.model} (a ${n(o.window)}-token window the stand-in enforces), a ${n(o.toolResultTokens)}-token tool result every ${o.toolEvery} turns, ${n(o.systemTokens)}-token system prompt; input-token equivalents`,
+    `### 7. A household conversation: ${n(o.turns)} turns on ${o.model} (a ${n(o.window)}-token window the stand-in enforces), a ${n(o.toolResultTokens)}-token tool result every ${o.toolEvery} turns, ${n(o.systemTokens)}-token system prompt; input-token equivalents`,
     "",
     `default / Home Assistant = ${r.ratio.toFixed(3)} over all turns (target ≤ 0.35: ${met(r.ratio <= 0.35)}); failed turns with the default: ${r.ours.failed} (target 0: ${met(r.ours.failed === 0)})`,
     "",
@@ -180,6 +201,7 @@ async function main(): Promise<void> {
     if (!smoke) print(costTable((results.longCost = await runCost(LONG_COST)), "4b. A longer conversation, past the 40-message cap"));
   }
   if (only.includes("tool-loop")) print(toolLoopTable((results.toolLoop = await runToolLoop(smoke ? SMOKE.toolLoop : TOOL_LOOP_DEFAULTS))));
+  if (only.includes("mcp")) print(mcpTable((results.mcp = await runMcp(smoke ? SMOKE.mcp : MCP_DEFAULTS))));
   if (only.includes("household")) print(householdTable((results.household = await runHousehold(smoke ? SMOKE.household : HOUSEHOLD_DEFAULTS))));
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   await (await startRuntime()).stop();

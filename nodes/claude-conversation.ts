@@ -10,6 +10,7 @@ import { ConversationMemory, type ContextLike } from "./lib/conversation/memory"
 import { applyOverrides, type MessageOverrides } from "./lib/api/options";
 import { buildRequest } from "./lib/api/request";
 import { ToolSet } from "./lib/tools/tool-set";
+import { DEFAULT_TOOL_SEARCH_ABOVE, withToolSearch } from "./lib/tools/tool-search";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
 import { CONVERSATION_DEFAULTS } from "./lib/defaults";
@@ -39,6 +40,10 @@ interface ConversationDef extends NodeDef {
   maxRounds?: string | number;
   toolMode?: "all" | "none" | "selected";
   tools?: string[];
+  /** Ids of MCP server nodes whose tools are offered beside the tool nodes. */
+  mcp?: string[];
+  /** More tools than this are offered through tool search (0: never). */
+  toolSearch?: string | number;
 }
 
 const MAX_CONTINUATIONS = 5;
@@ -62,6 +67,7 @@ export = function (RED: NodeAPI) {
     };
     const maxHistoryTokens = editorNumber(def.maxHistoryTokens, CONVERSATION_DEFAULTS.maxHistoryTokens, { whole: true });
     const maxRounds = editorNumber(def.maxRounds, CONVERSATION_DEFAULTS.maxRounds, { whole: true, positive: true }) || CONVERSATION_DEFAULTS.maxRounds;
+    const toolSearchAbove = editorNumber(def.toolSearch, DEFAULT_TOOL_SEARCH_ABOVE, { whole: true });
     checkTemplate(RED, node, def.instructions ?? "");
     const longTerm: LongTermMemory | undefined = def.memoryTool === true ? memoryToolFor(node, def.store) : undefined;
 
@@ -72,7 +78,12 @@ export = function (RED: NodeAPI) {
 
     /** The tools of this turn, from the sources this conversation may use (by default the tool nodes on its tab). */
     function gatherTools(secret: readonly string[], signal: AbortSignal): Promise<ToolSet> {
-      const sources = [...(longTerm ? [longTerm.source] : []), ...toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z })];
+      const sources = [
+        ...(longTerm ? [longTerm.source] : []),
+        ...toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z }),
+        // MCP servers are configuration nodes, chosen by id beside the tool nodes.
+        ...toolSources.select({ mode: "selected", ids: (def.mcp ?? []).filter(Boolean) }),
+      ];
       return ToolSet.gather(sources, toolTexts, signal, secret);
     }
 
@@ -87,11 +98,12 @@ export = function (RED: NodeAPI) {
       const tools = await gatherTools(account.secrets, signal);
       const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.secrets), ...tools.instructions].filter((s) => s.trim()).join("\n\n");
       const capabilities = entry?.capabilities;
+      const offered = withToolSearch(tools.definitions, options.model, toolSearchAbove);
       const budget = account.guard.startTurn();
       const onText = writingStatus(RED, node);
 
       const result = await runTurn(history, { role: "user", content }, {
-        request: (messages) => buildRequest(options, { system, messages, tools: tools.definitions }, capabilities),
+        request: (messages) => buildRequest(options, { system, messages, tools: offered }, capabilities),
         send: (params) =>
           account.createMessage(params, { signal, turn: budget, onText }),
         runTools: (calls) => {

@@ -26,7 +26,7 @@ describe("benchmarks (smoke run)", function () {
   });
 
   it("prints a table for each benchmark", () => {
-    for (const title of ["### 1. Overhead", "### 2. Concurrency", "### 3. Memory", "### 4. Cost of a conversation", "### 5. Tool loop", "### 6. A household conversation"]) assert.ok(table.includes(title), title);
+    for (const title of ["### 1. Overhead", "### 2. Concurrency", "### 3. Memory", "### 4. Cost of a conversation", "### 5. Tool loop", "### 6. MCP tool calls", "### 7. A household conversation"]) assert.ok(table.includes(title), title);
   });
 
   it("overhead: every message went through the flow and directly, and both were measured", () => {
@@ -34,6 +34,17 @@ describe("benchmarks (smoke run)", function () {
     assert.strictEqual(r.flow.answered, r.options.messages);
     assert.strictEqual(r.direct.answered, r.options.messages);
     for (const v of [r.flow.wallMs, r.direct.wallMs, r.flow.cpuMs, r.direct.cpuMs, r.wallRatio]) assert.ok(Number.isFinite(v) && v > 0);
+  });
+
+  it("mcp: every call answered through the source and directly, and the tool list asked for once", () => {
+    const r = results.mcp!;
+    assert.strictEqual(r.source.correct, r.options.calls * r.options.rounds);
+    assert.strictEqual(r.direct.correct, r.options.calls * r.options.rounds);
+    assert.strictEqual(r.listings, 1, "the kept list serves every turn");
+    assert.strictEqual(r.flowListings, 1, "one tools/list for every turn of a deploy");
+    assert.strictEqual(r.offered, r.options.flowTurns + 1, "every turn with the server offered its tools (warm-up included)");
+    assert.ok(r.turnsPerSecond.withMcp > 0 && r.turnsPerSecond.without > 0);
+    assert.ok(Number.isFinite(r.ratio) && r.ratio > 0);
   });
 
   it("concurrency: every turn of every conversation answered with its own history", () => {

@@ -4,7 +4,7 @@ import assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
 import * as vm from "vm";
-import { ACCOUNT_DEFAULTS, CONVERSATION_DEFAULTS, EFFORT_LEVELS, TOOL_DEFAULTS, TOOL_NAME } from "../nodes/lib/defaults";
+import { ACCOUNT_DEFAULTS, CONVERSATION_DEFAULTS, EFFORT_LEVELS, MCP_DEFAULTS, TOOL_DEFAULTS, TOOL_NAME } from "../nodes/lib/defaults";
 import { DEFAULT_OPTIONS } from "../nodes/lib/api/options";
 
 const NODES = path.join(__dirname, "../../nodes");
@@ -14,6 +14,7 @@ const EDITOR_DEFAULTS: Record<string, Record<string, unknown>> = {
   "claude-config": ACCOUNT_DEFAULTS,
   "claude-conversation": CONVERSATION_DEFAULTS,
   "claude-tool": TOOL_DEFAULTS,
+  "claude-mcp": MCP_DEFAULTS,
 };
 
 /** Runs a node's editor scripts against a stand-in RED that records what registerType receives. */

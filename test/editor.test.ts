@@ -20,7 +20,8 @@ const TRAY = ".red-ui-tray";
 /** Every node of the package that the palette shows (all but the account), with its English palette label. */
 const PALETTE: Array<[string, string]> = Object.values(JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "package.json"), "utf8"))["node-red"].nodes as Record<string, string>)
   .map((file) => path.basename(file, ".js"))
-  .filter((type) => type !== "claude-config")
+  // Configuration nodes (the account, MCP servers) are not in the palette.
+  .filter((type) => !/category:\s*"config"/.test(fs.readFileSync(path.join(REPO_ROOT, "nodes", `${type}.html`), "utf8")))
   .map((type) => [type, JSON.parse(fs.readFileSync(path.join(REPO_ROOT, "locales", "en-US", `${type}.json`), "utf8"))[type].paletteLabel]);
 /** Screenshots of the current runtime go to test-artifacts/screenshots/<runtime>/. */
 let shotsDir = SCREENSHOT_DIR;

@@ -8,7 +8,7 @@ import { REPO_ROOT } from "./support/paths";
 import { RUNTIMES } from "./support/runtimes";
 
 const KEY = "sk-ant-runtime-test-KEY-0123456789";
-const TYPES = ["claude-config", "claude-conversation", "claude-tool", "claude-tool-result", "claude-generate-data"];
+const TYPES = ["claude-config", "claude-conversation", "claude-tool", "claude-tool-result", "claude-generate-data", "claude-mcp"];
 
 function flows(apiUrl: string): unknown[] {
   const account = { id: "account", type: "claude-config", name: "stand-in", baseUrl: apiUrl, model: "claude-haiku-4-5", maxTokens: 1000, retries: 0 };

@@ -36,10 +36,19 @@ export const CONVERSATION_DEFAULTS = Object.freeze({
   maxHistoryTokens: 50000,
   memoryTool: false,
   maxRounds: 10,
+  /** More tools than this are offered through tool search (Home Assistant: "useful above 30–50"). */
+  toolSearch: 30,
 });
 
 /** A tool node: seconds a call may wait for its result, and the schema a new tool starts with. */
 export const TOOL_DEFAULTS = Object.freeze({
   timeout: 30,
   schema: JSON.stringify(EMPTY_SCHEMA, null, 2),
+});
+
+/** An MCP server node: Home Assistant first, with its Assist prompt; calls wait as long as a tool node's. */
+export const MCP_DEFAULTS = Object.freeze({
+  connection: "ha",
+  timeout: TOOL_DEFAULTS.timeout,
+  addInstructions: true,
 });

@@ -220,6 +220,8 @@ export class HomeAssistantStandIn {
   #port = 0;
   #clients = new Set<Client>();
   #waiters = new Set<Waiter>();
+  /** Further HTTP paths Home Assistant serves (its MCP server at /api/mcp), answered by their own handler. */
+  readonly httpRoutes = new Map<string, (req: http.IncomingMessage, res: http.ServerResponse) => void>();
   #states = new Map<string, HassEntity>();
   #services: HassServices;
   #registries: HassRegistries;
@@ -582,6 +584,8 @@ export class HomeAssistantStandIn {
   // The REST API some HA nodes use (history, templates, events, the API node over HTTP).
   #handleHttp(req: http.IncomingMessage, res: http.ServerResponse): void {
     const url = new URL(req.url ?? "/", "http://127.0.0.1");
+    const route = this.httpRoutes.get(url.pathname);
+    if (route) return route(req, res);
     const reply = (status: number, body: unknown) => {
       res.writeHead(status, { "Content-Type": "application/json" });
       res.end(JSON.stringify(body));

@@ -39,6 +39,7 @@ export const claudeConversation = withCatalog(require("../../nodes/claude-conver
 export const claudeTool = withCatalog(require("../../nodes/claude-tool"));
 export const claudeToolResult = withCatalog(require("../../nodes/claude-tool-result"));
 export const claudeGenerateData = withCatalog(require("../../nodes/claude-generate-data"));
+export const claudeMcp = withCatalog(require("../../nodes/claude-mcp"));
 export const ALL_NODES = [claudeConfig, claudeConversation, claudeTool, claudeToolResult, claudeGenerateData];
 
 export function account(url: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
