@@ -20,20 +20,16 @@ import { pickableModels } from "../lib/api/models";
 import { checkSchema } from "../lib/data/schema-check";
 import { DEFAULT_OPTIONS } from "../lib/api/options";
 import type { ClaudeConfigNode } from "./account-node";
+import { adminAppFor, typedCredential } from "./admin-app";
 import { translate } from "./messages";
 
-/** What the editor holds in a password field whose stored value was not changed. */
-const UNCHANGED_PASSWORD = "__PWRD__";
 const LIST_TIMEOUT_SECONDS = 15;
-
-const registered = new WeakSet<object>();
 
 /** Adds the routes to RED.httpAdmin, once per admin app however often the node module is loaded. */
 export function registerAdminRoutes(RED: NodeAPI): void {
-  const app = RED.httpAdmin;
-  if (!app || registered.has(app)) return;
-  registered.add(app);
-  const needs = (permission: string | string[]) => RED.auth.needsPermission(permission as string);
+  const admin = adminAppFor(RED, "claude-config");
+  if (!admin) return;
+  const { app, needs } = admin;
 
   app.get("/claude-config/:id/models", needs("claude-config.read"), (req: Request, res: Response) => {
     const config = RED.nodes.getNode(String(req.params.id)) as ClaudeConfigNode | null;
@@ -107,8 +103,7 @@ export function registerAdminRoutes(RED: NodeAPI): void {
 
 /** A credential typed in the dialog (the key, the extra headers); undefined when the field still holds the stored one. */
 function typedKey(value: unknown): string | undefined {
-  if (typeof value !== "string" || value === UNCHANGED_PASSWORD) return undefined;
-  return value.trim();
+  return typedCredential(value)?.trim();
 }
 
 /** The stored credentials of a deployed account (an empty key means ANTHROPIC_API_KEY, as at run time). */

@@ -15,17 +15,15 @@ import { describeError, redact } from "../lib/errors";
 import { McpSession, type McpTool } from "../lib/mcp/session";
 import { describeMcpError } from "../lib/mcp/problems";
 import { resolveServer, type ClaudeMcpNode, type McpCredentials, type McpSettings } from "./mcp-node";
+import { adminAppFor, typedCredential } from "./admin-app";
 import { t } from "./messages";
 
-const UNCHANGED_PASSWORD = "__PWRD__";
 const LIST_TIMEOUT_MS = 15_000;
-const registered = new WeakSet<object>();
 
 export function registerMcpRoutes(RED: NodeAPI): void {
-  const app = RED.httpAdmin;
-  if (!app || registered.has(app)) return;
-  registered.add(app);
-  const needs = (permission: string | string[]) => RED.auth.needsPermission(permission as string);
+  const admin = adminAppFor(RED, "claude-mcp");
+  if (!admin) return;
+  const { app, needs } = admin;
 
   app.get("/claude-mcp/:id/tools", needs("claude-mcp.read"), (req: Request, res: Response) => {
     const node = RED.nodes.getNode(String(req.params.id)) as ClaudeMcpNode | null;
@@ -39,7 +37,7 @@ export function registerMcpRoutes(RED: NodeAPI): void {
     const id = String(req.params.id);
     const body = (req.body ?? {}) as McpSettings & McpCredentials;
     const stored = (RED.nodes.getCredentials(id) ?? {}) as McpCredentials;
-    const typed = (value: unknown, old: string | undefined) => (typeof value !== "string" || value === UNCHANGED_PASSWORD ? old : value);
+    const typed = (value: unknown, old: string | undefined) => typedCredential(value) ?? old;
     let server;
     try {
       server = resolveServer(
