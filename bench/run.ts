@@ -1,5 +1,5 @@
 // Runs the benchmarks and prints their tables (Markdown, ready for bench/README.md).
-//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,household] [--smoke] [--json <file>]
+//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,mcp,streaming,household] [--smoke] [--json <file>]
 // --smoke runs each with tiny numbers, to check the benchmark code itself; its timings mean nothing.
 import * as fs from "fs";
 import * as os from "os";
@@ -10,6 +10,7 @@ import { HOUSEHOLD_DEFAULTS, runHousehold, type HouseholdOptions, type Household
 import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, type MemoryResult } from "./memory";
 import { OVERHEAD_DEFAULTS, runOverhead, type OverheadOptions, type OverheadResult } from "./overhead";
 import { startRuntime } from "./support/node-red";
+import { STREAMING_DEFAULTS, runStreaming, type StreamingOptions, type StreamingResult } from "./streaming";
 import { TOOL_LOOP_DEFAULTS, runToolLoop, type ToolLoopOptions, type ToolLoopResult } from "./tool-loop";
 import { MCP_DEFAULTS, runMcp, type McpOptions, type McpResult } from "./mcp";
 
@@ -19,6 +20,7 @@ export const SMOKE = {
   memory: { conversations: 20, cappedConversations: 2, cappedTurns: 25, parallel: 5, expiryMinutes: 0.01 } as MemoryOptions,
   toolLoop: { turns: 3, rounds: 1 } as ToolLoopOptions,
   mcp: { calls: 5, rounds: 1, turns: 5, flowTurns: 3 } as McpOptions,
+  streaming: { turns: 3, rounds: 1, longChars: 400, longGapMs: 5 } as StreamingOptions,
   household: { turns: 12, toolEvery: 4, toolResultTokens: 500, systemTokens: 300, userTokens: 20, replyTokens: 80, window: 2500, model: "claude-haiku-4-5" } as HouseholdOptions,
   cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, tools: 0, toolCallEvery: 0, minTokens: 50 } as CostOptions,
 };
@@ -32,9 +34,10 @@ export interface Results {
   toolLoop?: ToolLoopResult;
   household?: HouseholdResult;
   mcp?: McpResult;
+  streaming?: StreamingResult;
 }
 
-const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp", "household"] as const;
+const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp", "streaming", "household"] as const;
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
@@ -167,11 +170,29 @@ function mcpTable(r: McpResult): string {
   ].join("\n");
 }
 
+function streamingTable(r: StreamingResult): string {
+  const o = r.options;
+  const l = r.long;
+  return [
+    `### 7. Streaming out: ${n(o.turns)} turns a side and round, from the stand-in's first text event to the first partial message reaching the next node (median of ${o.rounds} rounds)`,
+    "",
+    table(
+      ["", "conversation node, stream output", "function node, SDK stream", "node / function", "target"],
+      [
+        ["p50", ms(r.node.p50Ms), ms(r.fn.p50Ms), r.ratio.toFixed(2), `≤ 1.05 (${met(r.ratio <= 1.05)})`],
+        ["p99", ms(r.node.p99Ms), ms(r.fn.p99Ms), "", ""],
+      ],
+    ),
+    "",
+    `A long answer of ${n(l.chars)} characters written as ${n(l.textEvents)} text events ${o.longGapMs} ms apart became **${n(l.messages)} messages** at the default pace of ${l.intervalMs} ms (in ${(l.wallMs / 1000).toFixed(1)} s); joined they ${l.joinedEqualsAnswer ? "equal" : "**do not equal**"} the answer.`,
+  ].join("\n");
+}
+
 function householdTable(r: HouseholdResult): string {
   const o = r.options;
   const row = (s: HouseholdResult["ha"]) => [s.label, n(s.failed), n(s.atWindow), n(Math.round(s.perTurn[Math.floor(o.turns / 4)])), n(Math.round(s.perTurn[o.turns - 1])), s.growth.toFixed(2), n(Math.round(s.total))];
   return [
-    `### 7. A household conversation: ${n(o.turns)} turns on ${o.model} (a ${n(o.window)}-token window the stand-in enforces), a ${n(o.toolResultTokens)}-token tool result every ${o.toolEvery} turns, ${n(o.systemTokens)}-token system prompt; input-token equivalents`,
+    `### 8. A household conversation: ${n(o.turns)} turns on ${o.model} (a ${n(o.window)}-token window the stand-in enforces), a ${n(o.toolResultTokens)}-token tool result every ${o.toolEvery} turns, ${n(o.systemTokens)}-token system prompt; input-token equivalents`,
     "",
     `default / Home Assistant = ${r.ratio.toFixed(3)} over all turns (target ≤ 0.35: ${met(r.ratio <= 0.35)}); failed turns with the default: ${r.ours.failed} (target 0: ${met(r.ours.failed === 0)})`,
     "",
@@ -202,6 +223,7 @@ async function main(): Promise<void> {
   }
   if (only.includes("tool-loop")) print(toolLoopTable((results.toolLoop = await runToolLoop(smoke ? SMOKE.toolLoop : TOOL_LOOP_DEFAULTS))));
   if (only.includes("mcp")) print(mcpTable((results.mcp = await runMcp(smoke ? SMOKE.mcp : MCP_DEFAULTS))));
+  if (only.includes("streaming")) print(streamingTable((results.streaming = await runStreaming(smoke ? SMOKE.streaming : STREAMING_DEFAULTS))));
   if (only.includes("household")) print(householdTable((results.household = await runHousehold(smoke ? SMOKE.household : HOUSEHOLD_DEFAULTS))));
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   await (await startRuntime()).stop();

@@ -1,6 +1,5 @@
 // "Claude conversation": a turn of a conversation with memory per conversation id, running the
 // tool loop. A thin adapter: the rules live in lib/.
-import { randomUUID } from "crypto";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import type { Node, NodeAPI, NodeDef } from "node-red";
 import type { Account } from "./lib/api/account";
@@ -19,9 +18,11 @@ import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
 import { dropOlderHalf, fixedWeightOf, measuredTokens, tokenCap } from "./lib/conversation/token-cap";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { handleInput, type Msg } from "./runtime/input";
-import { t } from "./runtime/messages";
+import { t, translate } from "./runtime/messages";
 import { fitOptions } from "./runtime/model-fit";
 import { writingStatus } from "./runtime/progress";
+import { StreamOutput, type TurnStream } from "./runtime/stream-output";
+import { SharedConversationWatch } from "./lib/conversation/shared-conversation";
 import { toolSources } from "./runtime/tool-sources";
 import { memoryToolFor, type LongTermMemory } from "./runtime/memory-tool";
 
@@ -40,6 +41,8 @@ interface ConversationDef extends NodeDef {
   maxRounds?: string | number;
   toolMode?: "all" | "none" | "selected";
   tools?: string[];
+  stream?: boolean;
+  streamInterval?: string | number;
   /** Ids of MCP server nodes whose tools are offered beside the tool nodes. */
   mcp?: string[];
   /** More tools than this are offered through tool search (0: never). */
@@ -70,6 +73,9 @@ export = function (RED: NodeAPI) {
     const toolSearchAbove = editorNumber(def.toolSearch, DEFAULT_TOOL_SEARCH_ABOVE, { whole: true });
     checkTemplate(RED, node, def.instructions ?? "");
     const longTerm: LongTermMemory | undefined = def.memoryTool === true ? memoryToolFor(node, def.store) : undefined;
+    // The second output, when "stream" is ticked: the text as Claude writes it.
+    const streamOutput = StreamOutput.of(RED, def);
+    const shared = new SharedConversationWatch();
 
     // Every minute, or as often as the idle time when that is shorter (at most once a second).
     const sweepMs = idleMinutes > 0 ? Math.max(1000, Math.min(SWEEP_MS, idleMinutes * 60_000)) : SWEEP_MS;
@@ -87,7 +93,7 @@ export = function (RED: NodeAPI) {
       return ToolSet.gather(sources, toolTexts, signal, secret);
     }
 
-    async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean, signal: AbortSignal): Promise<TurnResult> {
+    async function converse(account: Account, msg: Msg, id: string, content: MessageParam["content"], reset: boolean, signal: AbortSignal, partials?: TurnStream): Promise<TurnResult> {
       if (reset) await memory.clear(id);
       const requested = applyOverrides(account.options, msg as MessageOverrides);
       const entry = await account.modelEntry(requested.model);
@@ -105,7 +111,7 @@ export = function (RED: NodeAPI) {
       const result = await runTurn(history, { role: "user", content }, {
         request: (messages) => buildRequest(options, { system, messages, tools: offered }, capabilities),
         send: (params) =>
-          account.createMessage(params, { signal, turn: budget, onText }),
+          account.createMessage(params, { signal, turn: budget, onText, ...partials?.hooks }),
         runTools: (calls) => {
           budget.startToolRound();
           node.status({ fill: "blue", shape: "ring", text: t(RED, "status.tool", { name: calls.map((c) => c.name).join(", ") }) });
@@ -128,8 +134,13 @@ export = function (RED: NodeAPI) {
 
     handleInput(RED, node, def, {
       inputs: { id: ["conversationId", "conversation_id"], input: ["input", "payload"] },
-      run: async ({ msg, account, inputs, signal }) => {
-        const id = conversationIdFrom(inputs.id) ?? randomUUID();
+      run: async ({ msg, account, inputs, signal, send }) => {
+        // Without an id, one conversation per node (a flow serving several people gives each an id).
+        let id = conversationIdFrom(inputs.id);
+        if (id === undefined) {
+          id = node.id;
+          if (shared.mixed(msg)) node.warn(t(RED, "warnings.shared-conversation"));
+        }
         const reset = msg.reset === true;
         msg.conversation_id = id;
         longTerm?.idOf(msg);
@@ -139,7 +150,14 @@ export = function (RED: NodeAPI) {
           return { status: { fill: "grey", shape: "ring", text: t(RED, "status.cleared") }, send: false };
         }
         const content = toUserContent(inputs.input);
-        const result = await queue.run(id, () => converse(account, msg, id, content, reset, signal));
+        const partials = streamOutput?.start(msg, send);
+        const result = await queue.run(id, () => converse(account, msg, id, content, reset, signal, partials)).catch((err) => {
+          // The stream ends saying why; the skeleton still ends the message with done(err).
+          const failure = translate(RED, err, account.secrets);
+          if (signal.aborted || failure.type === "aborted") partials?.stop();
+          else partials?.fail(failure.text);
+          throw err;
+        });
         if (result.truncated) node.warn(t(RED, "warnings.max-tokens", { maxTokens: result.final.usage?.output_tokens ?? "" }));
         msg.payload = result.text;
         msg.claude = {
@@ -151,9 +169,16 @@ export = function (RED: NodeAPI) {
           citations: result.citations,
           tool_calls: result.toolCalls,
         };
-        return { status: { fill: "green", shape: "dot", text: t(RED, "status.done", { tokens: totalTokens(result.usage) }) } };
+        partials?.finish();
+        return {
+          status: { fill: "green", shape: "dot", text: t(RED, reset ? "status.done-reset" : "status.done", { tokens: totalTokens(result.usage) }) },
+          ...(streamOutput ? { outputs: streamOutput.final(msg) } : {}),
+        };
       },
-      close: () => clearInterval(sweeper),
+      close: () => {
+        streamOutput?.close();
+        clearInterval(sweeper);
+      },
     });
   }
 

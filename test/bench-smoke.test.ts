@@ -26,7 +26,7 @@ describe("benchmarks (smoke run)", function () {
   });
 
   it("prints a table for each benchmark", () => {
-    for (const title of ["### 1. Overhead", "### 2. Concurrency", "### 3. Memory", "### 4. Cost of a conversation", "### 5. Tool loop", "### 6. MCP tool calls", "### 7. A household conversation"]) assert.ok(table.includes(title), title);
+    for (const title of ["### 1. Overhead", "### 2. Concurrency", "### 3. Memory", "### 4. Cost of a conversation", "### 5. Tool loop", "### 6. MCP tool calls", "### 7. Streaming out", "### 8. A household conversation"]) assert.ok(table.includes(title), title);
   });
 
   it("overhead: every message went through the flow and directly, and both were measured", () => {
@@ -68,6 +68,16 @@ describe("benchmarks (smoke run)", function () {
     const r = results.toolLoop!;
     const loops = r.options.turns * r.options.rounds;
     assert.deepStrictEqual([r.flow.loops, r.flow.correct, r.direct.loops, r.direct.correct], [loops, loops, loops, loops]);
+  });
+
+  it("streaming: timed every turn on both sides, and the long answer's messages add up to it, paced", () => {
+    const r = results.streaming!;
+    const turns = r.options.turns * r.options.rounds;
+    assert.deepStrictEqual([r.node.turns, r.fn.turns], [turns, turns]);
+    for (const v of [r.node.p50Ms, r.fn.p50Ms, r.ratio]) assert.ok(Number.isFinite(v) && v >= 0, String(v));
+    assert.strictEqual(r.long.joinedEqualsAnswer, true);
+    assert.strictEqual(r.long.textEvents, 25);
+    assert.ok(r.long.messages >= 2 && r.long.messages < r.long.textEvents, `${r.long.messages} messages`);
   });
 
   it("cost: prices each turn as input + 1.25 × writes + 0.1 × reads", () => {

@@ -31,10 +31,33 @@ describe("claude-conversation", function () {
     assert.strictEqual(request.body.temperature, undefined);
   });
 
-  it("makes a new conversation id when none comes in", async () => {
+  it("continues the node's one conversation when no id comes in, until msg.reset", async () => {
     const nodes = await load(api);
-    const msg = await say(nodes, { payload: "Hi" });
-    assert.match(msg.conversation_id, /^[0-9a-f-]{36}$/);
+    const msg = await say(nodes, { payload: "I am Ada" });
+    assert.strictEqual(msg.conversation_id, "chat", "the node's id names its conversation");
+    await say(nodes, { payload: "Who am I?" });
+    assert.deepStrictEqual(userTexts(api.messageRequests[1].body), ["I am Ada", "Who am I?"], "the second message carries the first turn");
+    const reset = await say(nodes, { payload: "Start over", reset: true });
+    assert.deepStrictEqual(userTexts(api.messageRequests[2].body), ["Start over"]);
+    assert.ok(nodes.chat.status.getCalls().some((c: any) => c.thisValue === nodes.chat && /^new conversation · \d+ tokens$/.test(c.args[0].text)), "the status says the conversation was reset");
+    assert.strictEqual(reset.conversation_id, "chat");
+    assert.strictEqual(nodes.chat.warn.getCalls().filter((c: any) => c.thisValue === nodes.chat).length, 0, "no warning for one person");
+  });
+
+  it("warns once when messages without an id come from different people", async () => {
+    const nodes = await load(api);
+    const warnings = () => nodes.chat.warn.getCalls().filter((c: any) => c.thisValue === nodes.chat).map((c: any) => c.args[0]);
+    await say(nodes, { payload: "Hi", _client: { socketId: "browser-1" } });
+    await say(nodes, { payload: "Again", _client: { socketId: "browser-1" } });
+    assert.deepStrictEqual(warnings(), []);
+    await say(nodes, { payload: "Hi", _client: { socketId: "browser-2" } });
+    assert.strictEqual(warnings().length, 1);
+    assert.match(warnings()[0], /different people/);
+    await say(nodes, { payload: { chatId: 5, content: "x" } as any, conversation_id: undefined });
+    await say(nodes, { payload: "Hi", _client: { socketId: "browser-3" } });
+    assert.strictEqual(warnings().length, 1, "only once");
+    await say(nodes, { payload: "Hi", _client: { socketId: "browser-4" }, conversation_id: "own" });
+    assert.strictEqual(warnings().length, 1);
   });
 
   it("keeps and replays the history of a conversation, exactly as received", async () => {

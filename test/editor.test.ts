@@ -206,6 +206,16 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     // The tool picker lists the tool node on this flow, which Claude may use by default.
     assert.deepStrictEqual(await page.locator("#node-input-tool-list span").first().textContent(), "get_weather");
     assert.ok(await page.locator('#node-input-tool-list input[type="checkbox"]').first().isChecked());
+    // "Stream" adds the second output and shows its pace; unticked, one output and no pace.
+    assert.strictEqual(await page.locator("#node-input-outputs").inputValue(), "1");
+    assert.strictEqual(await page.locator("#node-input-streamInterval").isVisible(), false);
+    await page.locator("#node-input-stream").check();
+    assert.strictEqual(await page.locator("#node-input-outputs").inputValue(), "2");
+    assert.strictEqual(await page.locator("#node-input-streamInterval").inputValue(), "250");
+    await page.locator("#node-input-stream").uncheck();
+    assert.strictEqual(await page.locator("#node-input-outputs").inputValue(), "1");
+    assert.strictEqual(await page.locator("#node-input-streamInterval").isVisible(), false);
+    await page.locator("#node-input-stream").check();
     await assertNoBareKeys(page);
     await assertTooltips(page);
     await shot(page, "conversation-dialog", TRAY);
@@ -314,6 +324,16 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     const conversation = flows.find((n) => n.type === "claude-conversation");
     assert.ok(account && conversation);
     assert.strictEqual(conversation.config, account.id);
+    assert.strictEqual(conversation.stream, true);
+    assert.strictEqual(conversation.outputs, 2);
+    assert.strictEqual(conversation.wires.length, 2);
+    const ports = await page.locator(`g.red-ui-flow-node-group[id="${conversation.id}"] .red-ui-flow-port-output`).count();
+    assert.strictEqual(ports, 2, "two output ports on the canvas");
+    const labels = await page.evaluate((id) => {
+      const node = (window as any).RED.nodes.node(id);
+      return [0, 1].map((i) => node._def.outputLabels.call(node, i));
+    }, conversation.id);
+    assert.deepStrictEqual(labels, ["answer", "text as it is written"]);
     assert.strictEqual(account.baseUrl, api.url);
     assert.strictEqual(account.model, "claude-haiku-4-5");
     for (const file of fs.readdirSync(nr.userDir).filter((f) => f.startsWith("flows"))) {
@@ -323,6 +343,37 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
       assert.ok(!text.includes(GATEWAY_TOKEN), `${file} holds the extra headers in clear`);
     }
     assert.ok(!JSON.stringify(flows).includes(URL_PASSWORD), "GET /flows holds the base URL's password");
+  });
+
+  it("follows the Quick start: an inject wired in, deployed, injected twice, and the second request carries the first turn", async () => {
+    const [conversationId] = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "claude-conversation" }).map((n: any) => n.id) as string[]);
+    const before = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "inject" }).length as number);
+    await paletteNode(page, "inject").dragTo(page.locator("#red-ui-workspace-chart"), { targetPosition: { x: 120, y: 560 } });
+    await page.waitForFunction((n) => (window as any).RED.nodes.filterNodes({ type: "inject" }).length > n, before);
+    const injectId = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "inject" }).pop().id as string);
+    const node = (id: string) => page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`);
+    await node(injectId).locator(".red-ui-flow-port-output").dragTo(node(conversationId).locator(".red-ui-flow-port-input"));
+    await page.waitForFunction(([from, to]) => (window as any).RED.nodes.filterLinks({ source: { id: from }, target: { id: to } }).length === 1, [injectId, conversationId] as const);
+    await page.click("#red-ui-header-button-deploy");
+    await page.locator(".red-ui-notification", { hasText: /deployed/i }).first().waitFor();
+
+    const sent = api.messageRequests.length;
+    const request = async (n: number) => {
+      for (const deadline = Date.now() + 20_000; api.messageRequests.length < sent + n; await new Promise((r) => setTimeout(r, 50))) {
+        if (Date.now() > deadline) throw new Error(`request ${n} did not come`);
+      }
+      return api.messageRequests[sent + n - 1].body;
+    };
+    await node(injectId).locator(".red-ui-flow-node-button").click();
+    const first = await request(1);
+    assert.strictEqual(first.messages.length, 1);
+    await new Promise((r) => setTimeout(r, 20)); // a later timestamp for the second inject
+    await node(injectId).locator(".red-ui-flow-node-button").click();
+    const second = await request(2);
+    assert.strictEqual(second.messages.length, 3, "the second request carries the first turn");
+    assert.deepStrictEqual(second.messages[0], first.messages[0]);
+    assert.strictEqual(second.messages[1].role, "assistant");
+    assert.notDeepStrictEqual(second.messages[2], first.messages[0]);
   });
 
   it("lists a deployed account's models by its id, with the stored key", async () => {

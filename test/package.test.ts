@@ -37,6 +37,17 @@ describe("the packaged module", function () {
     assert.ok(!files.some((f) => f.startsWith("dist/test/") || f.startsWith("test/")), "tests stay out");
   });
 
+  it("npm start compiles only the nodes, not the tests and benchmarks", () => {
+    assert.match(pkg.scripts.start, /scripts\/build\.js --nodes && /);
+    const tsc = require.resolve("typescript/bin/tsc", { paths: [REPO_ROOT] });
+    const listed = execFileSync(process.execPath, [tsc, "-p", path.join(REPO_ROOT, "tsconfig.nodes.json"), "--listFilesOnly"], { cwd: REPO_ROOT, encoding: "utf8" })
+      .split("\n")
+      .map((f) => path.relative(REPO_ROOT, f.trim()))
+      .filter((f) => f && !f.startsWith("node_modules") && !f.startsWith(".."));
+    assert.ok(listed.some((f) => f.startsWith("nodes/")), "the nodes are compiled");
+    assert.deepStrictEqual(listed.filter((f) => !f.startsWith("nodes/")), [], "nothing but the nodes");
+  });
+
   it("ships a source map only with the sources it points to", () => {
     const maps = files.filter((f) => f.endsWith(".map"));
     for (const map of maps) {

@@ -85,7 +85,7 @@ describe("tool nodes", function () {
     nodes.result.receive({ ...msg, payload: { temperature: 21, sky: "clear" } });
     const out = await done;
 
-    assert.strictEqual(out.payload, "Sunny in Paris.");
+    assert.strictEqual(out.payload, "Let me look.\n\nSunny in Paris.", "the text of every round");
     assert.deepStrictEqual(out.claude.tool_calls, [{ id: "toolu_1", name: "get_weather", input: { city: "Paris" }, result: '{"temperature":21,"sky":"clear"}', is_error: false }]);
     const [first, second] = api.messageRequests.map((r) => r.body);
     assert.deepStrictEqual(first.tools, [{ name: "get_weather", description: "Weather for a city", input_schema: JSON.parse(WEATHER_SCHEMA) }]);

@@ -36,6 +36,8 @@ export const CONVERSATION_DEFAULTS = Object.freeze({
   maxHistoryTokens: 50000,
   memoryTool: false,
   maxRounds: 10,
+  /** Milliseconds between two partial messages of the stream output: a few a second, not one per token. */
+  streamInterval: 250,
   /** More tools than this are offered through tool search (Home Assistant: "useful above 30–50"). */
   toolSearch: 30,
 });

@@ -9,6 +9,7 @@ import { accountOf } from "./account-node";
 import { endMessage, evaluate, flowError, FlowFailure, refuseUncopyable, shorten, translate } from "./messages";
 
 export type Msg = NodeMessage & Record<string, any>;
+type Send = (msg: NodeMessage | Array<NodeMessage | null>) => void;
 
 /**
  * A typed input: the node property holding its value (its type is in `<property>Type`, as the
@@ -29,6 +30,8 @@ export interface Job<K extends string> {
   inputs: Record<K, any>;
   /** Aborted when the node closes: every request of the message listens to it. */
   signal: AbortSignal;
+  /** Node-RED's send, for messages sent while the work goes on (an array for several outputs). */
+  send: Send;
 }
 
 export interface Handled {
@@ -36,6 +39,8 @@ export interface Handled {
   status: NodeStatus;
   /** False when there is nothing to send (the message only reset something). */
   send?: boolean;
+  /** For a node with several outputs: what each output sends (default: msg on the only one). */
+  outputs?: Array<NodeMessage | null>;
 }
 
 export interface InputSettings<K extends string> {
@@ -52,7 +57,7 @@ export function handleInput<K extends string>(RED: NodeAPI, node: Node, def: Inp
   // Every request in flight listens for the node closing; many at once are normal, not a leak.
   setMaxListeners(0, signal);
 
-  node.on("input", (msg: Msg, send: (msg: NodeMessage) => void, done: (err?: Error) => void) => {
+  node.on("input", (msg: Msg, send: Send, done: (err?: Error) => void) => {
     let secret: readonly string[] = [];
     (async () => {
       // First: a message Node-RED cannot copy would make reporting any later failure throw.
@@ -64,11 +69,11 @@ export function handleInput<K extends string>(RED: NodeAPI, node: Node, def: Inp
         const saved = def as unknown as Record<string, unknown>;
         inputs[name] = await evaluate(RED, node, String(saved[property] || fallback), String(saved[`${property}Type`] || "msg"), msg);
       }
-      const handled = await settings.run({ msg, account, inputs, signal });
+      const handled = await settings.run({ msg, account, inputs, signal, send });
       // A message that finishes after the node was stopped is not delivered.
       if (signal.aborted) return done();
       node.status(handled.status);
-      if (handled.send !== false) send(msg);
+      if (handled.send !== false) send(handled.outputs ?? msg);
       endMessage(node, done);
     })().catch((err) => {
       if (signal.aborted) return done();

@@ -13,6 +13,8 @@ export interface RecordedRequest {
   body: any;
   /** Resolves when the response is over: "finished" when it was sent whole, "aborted" when the connection closed first. */
   settled: Promise<"finished" | "aborted">;
+  /** SSE only: performance.now() when the first text_delta event was written to the socket. */
+  firstTextAt?: number;
 }
 
 export interface Reply {
@@ -256,7 +258,7 @@ export class AnthropicStandIn {
     const content = shapeThinking(this.models.find((m) => m.id === recorded.body?.model), reply.content, recorded.body);
     let message = buildMessage({ ...reply, content, usage }, recorded.body);
     if (this.contextLimit) message = windowed(message, prompt, this.contextLimit, usage?.input_tokens);
-    if (recorded.body?.stream) return this.stream(res, message, reply, requestId);
+    if (recorded.body?.stream) return this.stream(res, message, reply, requestId, recorded);
     sendJson(res, 200, message, reply.headers);
   }
 
@@ -278,7 +280,7 @@ export class AnthropicStandIn {
     sendJson(res, 200, { data, has_more: false, first_id: data[0]?.id ?? null, last_id: data[data.length - 1]?.id ?? null });
   }
 
-  private async stream(res: http.ServerResponse, message: any, reply: Reply, requestId: string): Promise<void> {
+  private async stream(res: http.ServerResponse, message: any, reply: Reply, requestId: string, recorded: RecordedRequest): Promise<void> {
     const events = messageEvents(message, reply.omitMessageDelta);
     res.writeHead(200, { "content-type": "text/event-stream", "cache-control": "no-cache", ...reply.headers });
     for (let i = 0; i < events.length; i++) {
@@ -297,6 +299,8 @@ export class AnthropicStandIn {
       if (res.destroyed) return;
       // Waiting for each write to reach the socket makes a cut or a stall happen truly mid-stream,
       // after the client has received what came before.
+      const isText = events[i][1].delta?.type === "text_delta";
+      if (isText) recorded.firstTextAt ??= performance.now();
       await new Promise<void>((resolve) => writeEvent(res, events[i][0], events[i][1], resolve));
     }
     res.end();

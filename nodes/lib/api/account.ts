@@ -2,7 +2,7 @@
 // options they inherit, each model's capabilities and limits as the models endpoint gives them, and
 // every request in flight so a redeploy can end them. No Node-RED here.
 import Anthropic, { APIError, BadRequestError } from "@anthropic-ai/sdk";
-import type { Message, MessageCreateParamsBase } from "@anthropic-ai/sdk/resources/messages";
+import type { Message, MessageCreateParamsBase, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
 import type { ModelCapabilities, ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
@@ -33,6 +33,10 @@ export interface StreamHooks {
   signal?: AbortSignal;
   /** Called with each piece of text as Claude writes it. */
   onText?: (delta: string) => void;
+  /** Called with each raw event of the stream, in order. */
+  onEvent?: (event: RawMessageStreamEvent) => void;
+  /** Before a failed stream is sent again; false keeps it from being sent again (its text has gone out). */
+  beforeRetry?: () => boolean;
   /** The turn this request belongs to, for the cost guard's per-turn limit. */
   turn?: TurnBudget;
 }
@@ -130,6 +134,7 @@ export class Account {
               continue;
             }
             if (attempt >= retries || !retryableInStream(err) || controller.signal.aborted) throw err;
+            if (hooks.beforeRetry?.() === false) throw err;
           }
           await sleep(STREAM_RETRY_DELAY_MS, undefined, { signal: controller.signal }).catch(() => {
             throw new ClaudeError("errors.aborted", {}, "aborted");
@@ -180,6 +185,7 @@ export class Account {
     stream.on("connect", () => watchdog.touch());
     stream.on("streamEvent", () => watchdog.touch());
     if (hooks.onText) stream.on("text", hooks.onText);
+    if (hooks.onEvent) stream.on("streamEvent", hooks.onEvent);
     try {
       const message = await stream.finalMessage();
       this.guard.record(message.usage, hooks.turn);

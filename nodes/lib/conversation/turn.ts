@@ -208,10 +208,9 @@ export function answerText(content: readonly ContentBlock[]): string {
 function summarise(added: MessageParam[], replies: Message[], usage: TurnUsage, toolCalls: ToolCallRecord[]): Omit<TurnResult, "history"> {
   const final = replies[replies.length - 1];
   const allBlocks = replies.flatMap((r) => r.content);
-  // A turn paused by server tools goes on in the next answer: its text belongs to the final one.
-  let first = replies.length - 1;
-  while (first > 0 && replies[first - 1].stop_reason === "pause_turn") first--;
-  const text = answerText(replies.slice(first).flatMap((r) => r.content));
+  // The text of every answer of the turn (before tool calls, around server tools, after a pause), as a
+  // chat sees it written: what a node streams adds up to exactly this.
+  const text = answerText(allBlocks);
   const thinking = allBlocks
     .filter((b) => b.type === "thinking")
     .map((b) => (b as any).thinking as string)

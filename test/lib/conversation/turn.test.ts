@@ -64,9 +64,9 @@ describe("turn runner", () => {
   });
 
   it("runs tool rounds, answering all calls of a round in one message, and sums usage", async () => {
-    const s = settings([message([call("a"), call("b")], "tool_use"), message([{ type: "text", text: "Done." }], "end_turn", { input_tokens: 5, output_tokens: 2 })]);
+    const s = settings([message([{ type: "text", text: "Let me look." }, call("a"), call("b")], "tool_use"), message([{ type: "text", text: "Done." }], "end_turn", { input_tokens: 5, output_tokens: 2 })]);
     const result = await runTurn([], user, s);
-    assert.strictEqual(result.text, "Done.");
+    assert.strictEqual(result.text, "Let me look.\n\nDone.", "the text of every round, as it was streamed");
     assert.strictEqual(result.added.length, 4);
     assert.deepStrictEqual(result.added[2], {
       role: "user",
