@@ -21,6 +21,7 @@ import { handleInput, type Msg } from "./runtime/input";
 import { t, translate } from "./runtime/messages";
 import { fitOptions } from "./runtime/model-fit";
 import { writingStatus } from "./runtime/progress";
+import { warnIfNotDurable } from "./runtime/store-warning";
 import { StreamOutput, type TurnStream } from "./runtime/stream-output";
 import { SharedConversationWatch } from "./lib/conversation/shared-conversation";
 import { toolSources } from "./runtime/tool-sources";
@@ -72,6 +73,7 @@ export = function (RED: NodeAPI) {
     const maxRounds = editorNumber(def.maxRounds, CONVERSATION_DEFAULTS.maxRounds, { whole: true, positive: true }) || CONVERSATION_DEFAULTS.maxRounds;
     const toolSearchAbove = editorNumber(def.toolSearch, DEFAULT_TOOL_SEARCH_ABOVE, { whole: true });
     checkTemplate(RED, node, def.instructions ?? "");
+    warnIfNotDurable(RED, node, "conversations", def.store);
     const longTerm: LongTermMemory | undefined = def.memoryTool === true ? memoryToolFor(node, def.store) : undefined;
     // The second output, when "stream" is ticked: the text as Claude writes it.
     const streamOutput = StreamOutput.of(RED, def);

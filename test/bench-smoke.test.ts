@@ -26,7 +26,7 @@ describe("benchmarks (smoke run)", function () {
   });
 
   it("prints a table for each benchmark", () => {
-    for (const title of ["### 1. Overhead", "### 2. Concurrency", "### 3. Memory", "### 4. Cost of a conversation", "### 5. Tool loop", "### 6. MCP tool calls", "### 7. Streaming out", "### 8. A household conversation"]) assert.ok(table.includes(title), title);
+    for (const title of ["### 1. Overhead", "### 2. Concurrency", "### 3. Memory", "### 4. Cost of a conversation", "### 5. Tool loop", "### 6. MCP tool calls", "### 7. Streaming out", "### 8. Durable store", "### 9. A household conversation"]) assert.ok(table.includes(title), title);
   });
 
   it("overhead: every message went through the flow and directly, and both were measured", () => {
@@ -78,6 +78,13 @@ describe("benchmarks (smoke run)", function () {
     assert.strictEqual(r.long.joinedEqualsAnswer, true);
     assert.strictEqual(r.long.textEvents, 25);
     assert.ok(r.long.messages >= 2 && r.long.messages < r.long.textEvents, `${r.long.messages} messages`);
+  });
+
+  it("durable store: a row per node size, with a context file that grows with the conversations", () => {
+    const r = results.durableStore!;
+    assert.deepStrictEqual(r.rows.map((row) => row.conversations), r.options.conversations);
+    assert.ok(r.rows[1].fileBytes > r.rows[0].fileBytes * 2, "the file holds every conversation of the node");
+    for (const v of [...r.rows.flatMap((row) => [row.p50Ms, row.p99Ms]), r.countP50Ms]) assert.ok(Number.isFinite(v) && v > 0);
   });
 
   it("cost: prices each turn as input + 1.25 × writes + 0.1 × reads", () => {
