@@ -341,9 +341,8 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     const field = (await page.locator("#node-config-input-model").boundingBox())!;
     const menu = (await page.locator(".claude-config-model-menu").boundingBox())!;
     assert.ok(menu.y >= field.y + field.height - 1, `the list opens below the field (${menu.y} < ${field.y + field.height})`);
-    for (const box of await choices.evaluateAll((items) => items.map((li) => li.getBoundingClientRect().bottom))) {
-      assert.ok(box <= Math.min(768, menu.y + menu.height) + 1, `a choice is cut off at ${box}`);
-    }
+    const bottoms = await choices.evaluateAll((items) => items.map((li) => li.getBoundingClientRect().bottom));
+    assert.ok(Math.max(...bottoms) <= 768, `a choice is below the window: ${bottoms.join(", ")} (field ${JSON.stringify(field)}, menu ${JSON.stringify(menu)})`);
     assert.deepStrictEqual(
       await choices.evaluateAll((items) => items.map((li) => [li.querySelector("span")?.textContent, li.querySelector("code")?.textContent])),
       [
