@@ -1,11 +1,13 @@
 // Runs the benchmarks and prints their tables (Markdown, ready for bench/README.md).
-//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,streaming] [--smoke] [--json <file>]
+//   node dist/bench/run.js [--only overhead,concurrency,memory,cost,tool-loop,mcp,streaming,durable-store,household] [--smoke] [--json <file>]
 // --smoke runs each with tiny numbers, to check the benchmark code itself; its timings mean nothing.
 import * as fs from "fs";
 import * as os from "os";
 import { minCacheableTokens } from "../test/standins/prompt-cache-sim";
 import { COST_DEFAULTS, LONG_COST, STRATEGIES, runCost, type CostOptions, type CostResult } from "./cost";
+import { DURABLE_STORE_DEFAULTS, runDurableStore, type DurableStoreOptions, type DurableStoreResult } from "./durable-store";
 import { CONCURRENCY_DEFAULTS, runConcurrency, type ConcurrencyOptions, type ConcurrencyResult } from "./concurrency";
+import { HOUSEHOLD_DEFAULTS, runHousehold, type HouseholdOptions, type HouseholdResult } from "./household";
 import { DEFAULT_MAX_MESSAGES, MEMORY_DEFAULTS, runMemory, type MemoryOptions, type MemoryResult } from "./memory";
 import { OVERHEAD_DEFAULTS, runOverhead, type OverheadOptions, type OverheadResult } from "./overhead";
 import { startRuntime } from "./support/node-red";
@@ -20,6 +22,8 @@ export const SMOKE = {
   toolLoop: { turns: 3, rounds: 1 } as ToolLoopOptions,
   mcp: { calls: 5, rounds: 1, turns: 5, flowTurns: 3 } as McpOptions,
   streaming: { turns: 3, rounds: 1, longChars: 400, longGapMs: 5 } as StreamingOptions,
+  durableStore: { conversations: [1, 3], messages: 4, writes: 3 } as DurableStoreOptions,
+  household: { turns: 12, toolEvery: 4, toolResultTokens: 500, systemTokens: 300, userTokens: 20, replyTokens: 80, window: 2500, model: "claude-haiku-4-5" } as HouseholdOptions,
   cost: { turns: 3, systemTokens: 100, userTokens: 10, replyTokens: 20, models: ["claude-haiku-4-5"], serverTools: false, tools: 0, toolCallEvery: 0, minTokens: 50 } as CostOptions,
 };
 
@@ -30,11 +34,13 @@ export interface Results {
   cost?: CostResult;
   longCost?: CostResult;
   toolLoop?: ToolLoopResult;
+  household?: HouseholdResult;
   mcp?: McpResult;
   streaming?: StreamingResult;
+  durableStore?: DurableStoreResult;
 }
 
-const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp", "streaming"] as const;
+const ALL = ["overhead", "concurrency", "memory", "cost", "tool-loop", "mcp", "streaming", "durable-store", "household"] as const;
 
 function table(headers: string[], rows: Array<Array<string | number>>): string {
   const line = (cells: Array<string | number>) => `| ${cells.join(" | ")} |`;
@@ -149,6 +155,19 @@ function toolLoopTable(r: ToolLoopResult): string {
   ].join("\n");
 }
 
+function durableStoreTable(r: DurableStoreResult): string {
+  return [
+    `### 8. Durable store: one turn saved into a \`localfilesystem\` store with \`cache: false\` (the node's whole context file read and written), conversations of ${n(r.options.messages)} messages (${n(r.options.writes)} saves per row)`,
+    "",
+    table(
+      ["conversations in the node", "context file", "p50 per turn", "p99 per turn"],
+      r.rows.map((row) => [n(row.conversations), kb(row.fileBytes), ms(row.p50Ms), ms(row.p99Ms)]),
+    ),
+    "",
+    `Daily count (one small file per request): ${ms(r.countP50Ms)} p50.`,
+  ].join("\n");
+}
+
 function mcpTable(r: McpResult): string {
   return [
     `### 6. MCP tool calls: ${n(r.options.calls)} calls of Home Assistant's HassTurnOn per round over Streamable HTTP, loopback stand-in (${r.options.rounds} rounds)`,
@@ -185,6 +204,21 @@ function streamingTable(r: StreamingResult): string {
   ].join("\n");
 }
 
+function householdTable(r: HouseholdResult): string {
+  const o = r.options;
+  const row = (s: HouseholdResult["ha"]) => [s.label, n(s.failed), n(s.atWindow), n(Math.round(s.perTurn[Math.floor(o.turns / 4)])), n(Math.round(s.perTurn[o.turns - 1])), s.growth.toFixed(2), n(Math.round(s.total))];
+  return [
+    `### 9. A household conversation: ${n(o.turns)} turns on ${o.model} (a ${n(o.window)}-token window the stand-in enforces), a ${n(o.toolResultTokens)}-token tool result every ${o.toolEvery} turns, ${n(o.systemTokens)}-token system prompt; input-token equivalents`,
+    "",
+    `default / Home Assistant = ${r.ratio.toFixed(3)} over all turns (target ≤ 0.35: ${met(r.ratio <= 0.35)}); failed turns with the default: ${r.ours.failed} (target 0: ${met(r.ours.failed === 0)})`,
+    "",
+    table(
+      ["strategy", "failed turns", "turns at the window", `turn ${Math.floor(o.turns / 4) + 1}`, `turn ${o.turns}`, "last quarter / second quarter", `all ${n(o.turns)} turns`],
+      [row(r.ha), row(r.ours)],
+    ),
+  ].join("\n");
+}
+
 async function main(): Promise<void> {
   const args = process.argv.slice(2);
   const smoke = args.includes("--smoke");
@@ -206,6 +240,8 @@ async function main(): Promise<void> {
   if (only.includes("tool-loop")) print(toolLoopTable((results.toolLoop = await runToolLoop(smoke ? SMOKE.toolLoop : TOOL_LOOP_DEFAULTS))));
   if (only.includes("mcp")) print(mcpTable((results.mcp = await runMcp(smoke ? SMOKE.mcp : MCP_DEFAULTS))));
   if (only.includes("streaming")) print(streamingTable((results.streaming = await runStreaming(smoke ? SMOKE.streaming : STREAMING_DEFAULTS))));
+  if (only.includes("durable-store")) print(durableStoreTable((results.durableStore = await runDurableStore(smoke ? SMOKE.durableStore : DURABLE_STORE_DEFAULTS))));
+  if (only.includes("household")) print(householdTable((results.household = await runHousehold(smoke ? SMOKE.household : HOUSEHOLD_DEFAULTS))));
   if (jsonFile) fs.writeFileSync(jsonFile, JSON.stringify(results, null, 2));
   await (await startRuntime()).stop();
 }

@@ -11,6 +11,7 @@ import { optionsFromConfig } from "./lib/api/options";
 import type { ClaudeConfigNode } from "./runtime/account-node";
 import { registerAdminRoutes } from "./runtime/admin-routes";
 import { translate } from "./runtime/messages";
+import { warnIfNotDurable } from "./runtime/store-warning";
 
 interface ClaudeConfigDef extends NodeDef {
   baseUrl?: string;
@@ -20,6 +21,8 @@ interface ClaudeConfigDef extends NodeDef {
   maxToolRounds?: string | number;
   maxTurnTokens?: string | number;
   maxDailyTokens?: string | number;
+  /** Context store of the daily count; empty: the default store. */
+  usageStore?: string;
   [option: string]: any;
 }
 
@@ -58,10 +61,12 @@ export = function (RED: NodeAPI) {
       const guard = this.account.guard;
       const global = this.context().global;
       const key = usageKey(this.id);
-      global.get(key, (err: Error | null | undefined, saved: unknown) => {
-        if (!err) guard.restore(saved);
-        guard.onChange = (usage) => global.set(key, usage, () => undefined);
-      });
+      const store = def.usageStore || undefined;
+      if (guard.limits.maxDailyTokens > 0) warnIfNotDurable(RED, this, "usage", store);
+      // A store without cache reads from disk: no request starts before the count is in.
+      guard.restoreFrom(new Promise((resolve, reject) => global.get(key, store, (err: Error | null | undefined, saved: unknown) => (err ? reject(err) : resolve(saved)))));
+      // Waited for before the reply is handed on, so a count a store writes at once is on disk by then.
+      guard.onChange = (usage) => new Promise<void>((resolve) => global.set(key, usage, store, () => resolve()));
     } catch (err) {
       this.problem = translate(RED, err).text;
       this.error(this.problem);

@@ -15,14 +15,17 @@ import { editorNumber } from "./lib/api/editor-values";
 import { CONVERSATION_DEFAULTS } from "./lib/defaults";
 import { ClaudeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
+import { dropOlderHalf, fixedWeightOf, measuredTokens, tokenCap } from "./lib/conversation/token-cap";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { handleInput, type Msg } from "./runtime/input";
 import { t, translate } from "./runtime/messages";
 import { fitOptions } from "./runtime/model-fit";
 import { writingStatus } from "./runtime/progress";
+import { warnIfNotDurable } from "./runtime/store-warning";
 import { StreamOutput, type TurnStream } from "./runtime/stream-output";
 import { SharedConversationWatch } from "./lib/conversation/shared-conversation";
 import { toolSources } from "./runtime/tool-sources";
+import { memoryToolFor, type LongTermMemory } from "./runtime/memory-tool";
 
 interface ConversationDef extends NodeDef {
   config: string;
@@ -34,6 +37,8 @@ interface ConversationDef extends NodeDef {
   store?: string;
   idleMinutes?: string | number;
   maxMessages?: string | number;
+  maxHistoryTokens?: string | number;
+  memoryTool?: boolean;
   maxRounds?: string | number;
   toolMode?: "all" | "none" | "selected";
   tools?: string[];
@@ -64,9 +69,12 @@ export = function (RED: NodeAPI) {
       unknownTool: (name: string, known: string[]) => t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }),
       failed: (name: string) => t(RED, "errors.tool-failed", { name }),
     };
+    const maxHistoryTokens = editorNumber(def.maxHistoryTokens, CONVERSATION_DEFAULTS.maxHistoryTokens, { whole: true });
     const maxRounds = editorNumber(def.maxRounds, CONVERSATION_DEFAULTS.maxRounds, { whole: true, positive: true }) || CONVERSATION_DEFAULTS.maxRounds;
     const toolSearchAbove = editorNumber(def.toolSearch, DEFAULT_TOOL_SEARCH_ABOVE, { whole: true });
     checkTemplate(RED, node, def.instructions ?? "");
+    warnIfNotDurable(RED, node, "conversations", def.store);
+    const longTerm: LongTermMemory | undefined = def.memoryTool === true ? memoryToolFor(node, def.store) : undefined;
     // The second output, when "stream" is ticked: the text as Claude writes it.
     const streamOutput = StreamOutput.of(RED, def);
     const shared = new SharedConversationWatch();
@@ -79,6 +87,7 @@ export = function (RED: NodeAPI) {
     /** The tools of this turn, from the sources this conversation may use (by default the tool nodes on its tab). */
     function gatherTools(secret: readonly string[], signal: AbortSignal): Promise<ToolSet> {
       const sources = [
+        ...(longTerm ? [longTerm.source] : []),
         ...toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z }),
         // MCP servers are configuration nodes, chosen by id beside the tool nodes.
         ...toolSources.select({ mode: "selected", ids: (def.mcp ?? []).filter(Boolean) }),
@@ -115,10 +124,13 @@ export = function (RED: NodeAPI) {
         signal: signal,
         container: loaded.container?.id,
         onRequest: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
+        makeRoom: dropOlderHalf,
       });
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
       if (signal.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
-      await memory.save(id, [...history, ...result.added], options.model, options.caching === "conversation", result.container ?? loaded.container);
+      if (result.madeRoom) node.warn(t(RED, "warnings.made-room", { id, dropped: result.madeRoom.dropped }));
+      const measure = { tokens: measuredTokens(result.final.usage), cap: tokenCap(maxHistoryTokens, entry?.max_input_tokens), fixedWeight: fixedWeightOf(system, tools.definitions) };
+      await memory.save(id, [...result.history, ...result.added], options.model, options.caching === "conversation", result.container ?? loaded.container, measure);
       return result;
     }
 
@@ -133,8 +145,10 @@ export = function (RED: NodeAPI) {
         }
         const reset = msg.reset === true;
         msg.conversation_id = id;
-        if (reset && isBlank(inputs.input)) {
-          await queue.run(id, () => memory.clear(id));
+        longTerm?.idOf(msg);
+        if (msg.memory_reset === true) await longTerm?.forget(msg);
+        if ((reset || msg.memory_reset === true) && isBlank(inputs.input)) {
+          if (reset) await queue.run(id, () => memory.clear(id));
           return { status: { fill: "grey", shape: "ring", text: t(RED, "status.cleared") }, send: false };
         }
         const content = toUserContent(inputs.input);

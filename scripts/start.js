@@ -34,10 +34,7 @@ const settings = {
   uiPort: port,
   flowFile: "flows.json",
   userDir,
-  contextStorage: {
-    default: { module: "memory" },
-    file: { module: "localfilesystem" },
-  },
+  contextStorage: require("./context-storage"),
   editorTheme: { projects: { enabled: false } },
   logging: { console: { level: "info", metrics: false, audit: false } },
 };

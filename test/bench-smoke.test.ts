@@ -26,7 +26,7 @@ describe("benchmarks (smoke run)", function () {
   });
 
   it("prints a table for each benchmark", () => {
-    for (const title of ["### 1. Overhead", "### 2. Concurrency", "### 3. Memory", "### 4. Cost of a conversation", "### 5. Tool loop", "### 6. MCP tool calls", "### 7. Streaming out"]) assert.ok(table.includes(title), title);
+    for (const title of ["### 1. Overhead", "### 2. Concurrency", "### 3. Memory", "### 4. Cost of a conversation", "### 5. Tool loop", "### 6. MCP tool calls", "### 7. Streaming out", "### 8. Durable store", "### 9. A household conversation"]) assert.ok(table.includes(title), title);
   });
 
   it("overhead: every message went through the flow and directly, and both were measured", () => {
@@ -80,6 +80,13 @@ describe("benchmarks (smoke run)", function () {
     assert.ok(r.long.messages >= 2 && r.long.messages < r.long.textEvents, `${r.long.messages} messages`);
   });
 
+  it("durable store: a row per node size, with a context file that grows with the conversations", () => {
+    const r = results.durableStore!;
+    assert.deepStrictEqual(r.rows.map((row) => row.conversations), r.options.conversations);
+    assert.ok(r.rows[1].fileBytes > r.rows[0].fileBytes * 2, "the file holds every conversation of the node");
+    for (const v of [...r.rows.flatMap((row) => [row.p50Ms, row.p99Ms]), r.countP50Ms]) assert.ok(Number.isFinite(v) && v > 0);
+  });
+
   it("cost: prices each turn as input + 1.25 × writes + 0.1 × reads", () => {
     assert.strictEqual(price({ input_tokens: 10, cache_creation_input_tokens: 100, cache_read_input_tokens: 1000 }), 10 + 125 + 100);
   });
@@ -101,5 +108,15 @@ describe("benchmarks (smoke run)", function () {
     assert.strictEqual(total("conversation"), 137.5 + 48.5 + 51.5);
     assert.strictEqual(r.defaultVsHa["claude-haiku-4-5"], 237.5 / 265);
     assert.strictEqual(r.defaultVsHaLastTurn["claude-haiku-4-5"], 51.5 / 80);
+  });
+
+  it("household: every turn priced, the full history reaches the window, the default never fails there", () => {
+    const r = results.household!;
+    assert.strictEqual(r.ha.perTurn.length, r.options.turns);
+    assert.strictEqual(r.ours.perTurn.length, r.options.turns);
+    assert.ok(r.ha.atWindow >= 1, "Home Assistant's full history reached the window the stand-in enforces");
+    assert.strictEqual(r.ours.failed, 0);
+    assert.strictEqual(r.ours.atWindow, 0, "the default's token cap keeps it clear of the window");
+    assert.ok(Math.abs(r.ratio - r.ours.total / r.ha.total) < 1e-9);
   });
 });

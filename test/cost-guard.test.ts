@@ -4,6 +4,7 @@ import assert from "assert";
 import type { AnthropicStandIn } from "./standins/anthropic-standin";
 import { chatFlow, loadChat, say } from "./support/chat";
 import { helper, nextError, useStandIn } from "./support/nodes";
+import { totalTokens } from "../nodes/lib/conversation/turn";
 
 describe("cost guard in a flow", function () {
   const standIn = useStandIn();
@@ -75,4 +76,59 @@ describe("cost guard in a flow", function () {
     assert.match((await refused).text, /has used 151 tokens today/);
     assert.strictEqual(api.messageRequests.length, 1);
   });
+
+  it("counts a stream that ends without a stop reason once", async () => {
+    const nodes = await loadChat(api, {}, { maxDailyTokens: 100_000 });
+    api.reply({ content: [{ type: "text", text: "Half an ans" }], usage: { input_tokens: 100, output_tokens: 10 }, omitMessageDelta: true });
+    const failed = nextError(nodes.chat);
+    nodes.chat.receive({ payload: "cut" });
+    assert.strictEqual((await failed).msg.error.type, "incomplete_response");
+    // message_start reports the input and the first output token; the rest never came.
+    assert.strictEqual(helper.getNode("account").account.guard.today.tokens, 101);
+  });
+
+  it("holds the daily limit under a burst of 100 turns: at most one request's worth over, the rest refused", async () => {
+    const limit = 2000;
+    const nodes = await loadChat(api, {}, { maxDailyTokens: limit, maxTokens: 250 });
+    // Each answer is about 229 tokens, as the stand-in counts them from the text; each request sets aside
+    // its max_tokens (250) and its input estimate, so a handful fit in the day's 2,000 at once.
+    api.fallback = () => ({ content: [{ type: "text", text: "word ".repeat(170) }], delayMs: 30 });
+    const answers: any[] = [];
+    const errors: any[] = [];
+    const all = new Promise<void>((resolve) => {
+      const check = () => answers.length + errors.length === 100 && resolve();
+      nodes.out.on("input", (msg: any) => (answers.push(msg), check()));
+      nodes.chat.on("call:error", (call: any) => (errors.push(call.args[1]), check()));
+    });
+    for (let i = 0; i < 100; i++) nodes.chat.receive({ payload: `turn ${i}`, conversation_id: `burst-${i}` });
+    await all;
+
+    const perTurn = answers.map((m) => totalTokens(m.claude.usage));
+    const spent = perTurn.reduce((a, b) => a + b, 0);
+    const oneRequest = Math.max(...perTurn);
+    assert.ok(oneRequest > 200 && oneRequest < 250, `each turn used about 229 tokens (${oneRequest})`);
+    assert.strictEqual(helper.getNode("account").account.guard.today.tokens, spent, "the count is what the answers used");
+    assert.strictEqual(api.messageRequests.length, answers.length, "a refused turn sent no request");
+    assert.ok(spent <= limit + oneRequest, `spent ${spent} of ${limit}: at most one request over`);
+    assert.ok(spent >= limit, `spent ${spent}: the day's tokens were used, not refused early`);
+    assert.ok(errors.length > 80, `${errors.length} refused`);
+    for (const msg of errors) assert.strictEqual(msg.error.type, "cost_limit", msg.error.message);
+  });
+
+  it("hands an answer on only once the store has kept its tokens", async () => {
+    const nodes = await loadChat(api, {}, { maxDailyTokens: 100_000 });
+    const guard = helper.getNode("account").account.guard;
+    const keep = guard.onChange;
+    assert.ok(keep, "the count is kept in context");
+    let release: (() => void) | undefined;
+    guard.onChange = (usage: any) => new Promise<void>((resolve) => (release = () => resolve(keep(usage))));
+    let answered = false;
+    const answer = say(nodes, { payload: "count me", conversation_id: "c1" }).then((msg) => ((answered = true), msg));
+    while (!release) await new Promise((r) => setTimeout(r, 5));
+    await new Promise((r) => setTimeout(r, 50));
+    assert.strictEqual(answered, false, "no answer while the count is being written");
+    release();
+    assert.strictEqual((await answer).payload, "You said: count me");
+  });
 });
+

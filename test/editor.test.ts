@@ -379,6 +379,10 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
 
     await page.fill("#node-config-input-model", "claude-haiku-4-5");
     await page.locator("#node-config-input-model").dispatchEvent("change");
+    // The daily count's store: the default store or any store of settings.js.
+    const stores = await page.locator("#node-config-input-usageStore option").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
+    assert.deepStrictEqual(stores, ["", "file"]);
+    await page.selectOption("#node-config-input-usageStore", "file");
     await assertNoBareKeys(page);
     await assertTooltips(page);
     for (const answer of answers) assert.ok(!answer.includes(KEY), "the key never comes back to the browser");
@@ -440,6 +444,7 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     assert.deepStrictEqual(labels, ["answer", "text as it is written"]);
     assert.strictEqual(account.baseUrl, api.url);
     assert.strictEqual(account.model, "claude-haiku-4-5");
+    assert.strictEqual(account.usageStore, "file");
     for (const file of fs.readdirSync(nr.userDir).filter((f) => f.startsWith("flows"))) {
       const text = fs.readFileSync(path.join(nr.userDir, file), "utf8");
       assert.ok(!text.includes(KEY), `${file} holds the key in clear`);

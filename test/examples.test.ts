@@ -1,5 +1,5 @@
-// Every example flow in examples/ loads into a real Node-RED with this package and the Home Assistant
-// and Telegram nodes installed: every node type resolves, every flow starts, and Import > Examples lists it.
+// Every example flow in examples/ loads into a real Node-RED with this package, the Home Assistant and Telegram
+// nodes and FlowFuse Dashboard 2 installed: every node type resolves, every flow starts, and Import > Examples lists it.
 import assert from "assert";
 import * as fs from "fs";
 import * as path from "path";
@@ -8,7 +8,7 @@ import { REPO_ROOT } from "./support/paths";
 import { RUNTIMES } from "./support/runtimes";
 
 /** The node packages the examples use besides this one (dev dependencies), linked in as users install them. */
-const COMPANIONS = ["node-red-contrib-home-assistant-websocket", "node-red-contrib-telegrambot"].map((name) =>
+const COMPANIONS = ["node-red-contrib-home-assistant-websocket", "node-red-contrib-telegrambot", "@flowfuse/node-red-dashboard"].map((name) =>
   path.dirname(require.resolve(`${name}/package.json`, { paths: [REPO_ROOT] })),
 );
 
@@ -42,7 +42,7 @@ for (const runtime of RUNTIMES) describe(`example flows on ${runtime.name}`, fun
     nr = await startNodeRed({ ...(await runtime.options()), packages: [REPO_ROOT, ...COMPANIONS], flows: [] });
     const sets = (await (await fetch(`${nr.url}/nodes`, { headers: API })).json()) as Array<{ types: string[]; module: string }>;
     known = new Set(sets.flatMap((s) => s.types));
-    for (const module of ["node-red-contrib-claude", "node-red-contrib-home-assistant-websocket", "node-red-contrib-telegrambot"]) {
+    for (const module of ["node-red-contrib-claude", "node-red-contrib-home-assistant-websocket", "node-red-contrib-telegrambot", "@flowfuse/node-red-dashboard"]) {
       assert.ok(sets.some((s) => s.module === module), `${module} is installed`);
     }
   });
@@ -50,9 +50,9 @@ for (const runtime of RUNTIMES) describe(`example flows on ${runtime.name}`, fun
     await nr?.stop();
   });
 
-  it("include the basic chat, the Telegram chatbot and web search with code execution", () => {
+  it("include the basic chat, the Telegram chatbot, the dashboard chat and web search with code execution", () => {
     const names = exampleFiles().map((f) => path.basename(f));
-    for (const name of ["basic-chat.json", "telegram-chatbot.json", "web-search-and-code.json"]) assert.ok(names.includes(name), name);
+    for (const name of ["basic-chat.json", "telegram-chatbot.json", "dashboard-chat.json", "web-search-and-code.json"]) assert.ok(names.includes(name), name);
   });
 
   it("are listed under Import > Examples, each as it is in examples/", async () => {

@@ -99,13 +99,17 @@ const FAULTS: Fault[] = [
     requests: 1,
   },
   {
-    name: "400 prompt too long",
+    // The node makes room once (dropping the older turns) and sends again; a second refusal is the error.
+    name: "400 prompt too long, also after making room",
     account: { retries: 2 },
-    replies: [{ status: 400, error: { type: "invalid_request_error", message: "prompt is too long: 210345 tokens > 200000 maximum" } }],
+    replies: [
+      { status: 400, error: { type: "invalid_request_error", message: "prompt is too long: 210345 tokens > 200000 maximum" } },
+      { status: 400, error: { type: "invalid_request_error", message: "prompt is too long: 210345 tokens > 200000 maximum" } },
+    ],
     error: /does not fit in the model's context window \(prompt is too long: 210345 tokens > 200000 maximum\)\. Send less text, reset the conversation/,
     type: "invalid_request_error",
     status: 400,
-    requests: 1,
+    requests: 2,
   },
   {
     name: "no answer within the account timeout",

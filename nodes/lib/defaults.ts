@@ -33,6 +33,8 @@ export const ACCOUNT_DEFAULTS = Object.freeze({
 export const CONVERSATION_DEFAULTS = Object.freeze({
   idleMinutes: 30,
   maxMessages: 40,
+  maxHistoryTokens: 50000,
+  memoryTool: false,
   maxRounds: 10,
   /** Milliseconds between two partial messages of the stream output: a few a second, not one per token. */
   streamInterval: 250,

@@ -117,6 +117,12 @@ export class AnthropicStandIn {
   maxBodyBytes = 32 * 1024 * 1024;
   /** Requests with more than 4 cache breakpoints get the API's 400, as the real API always answers them. */
   refuseExtraCacheBreakpoints = true;
+  /**
+   * A context window in tokens (estimated from the request's size, `promptTokens`): a larger prompt
+   * gets the API's 400 "prompt is too long", and an answer that would not fit after the prompt is cut
+   * with the stop reason `model_context_window_exceeded`. Usage then reports the estimate as input.
+   */
+  contextLimit?: number;
 
   get url(): string {
     const address = this.server.address() as AddressInfo;
@@ -220,6 +226,10 @@ export class AnthropicStandIn {
     if (tooLarge) return sendError(res, 413, { type: "request_too_large", message: "Request exceeds the maximum allowed number of bytes." }, requestId);
     const refused = this.requestProblem(recorded.body);
     if (refused) return sendError(res, 400, { type: "invalid_request_error", message: refused }, requestId);
+    const prompt = promptTokens(recorded.body);
+    if (this.contextLimit && prompt > this.contextLimit) {
+      return sendError(res, 400, { type: "invalid_request_error", message: `prompt is too long: ${prompt} tokens > ${this.contextLimit} maximum` }, requestId);
+    }
     this.active++;
     this.peakActive = Math.max(this.peakActive, this.active);
     settled.then(() => this.active--);
@@ -246,7 +256,8 @@ export class AnthropicStandIn {
       }
     }
     const content = shapeThinking(this.models.find((m) => m.id === recorded.body?.model), reply.content, recorded.body);
-    const message = buildMessage({ ...reply, content, usage }, recorded.body);
+    let message = buildMessage({ ...reply, content, usage }, recorded.body);
+    if (this.contextLimit) message = windowed(message, prompt, this.contextLimit, usage?.input_tokens);
     if (recorded.body?.stream) return this.stream(res, message, reply, requestId, recorded);
     sendJson(res, 200, message, reply.headers);
   }
@@ -257,6 +268,8 @@ export class AnthropicStandIn {
     if (body?.output_config?.format && model && !model.structured_outputs) return `${model.id} does not support output_config.format`;
     const forced = body?.tool_choice?.type === "tool" || body?.tool_choice?.type === "any";
     if (forced && body?.thinking && body.thinking.type !== "disabled") return "Thinking may not be enabled when tool_choice forces tool use.";
+    const toolsProblem = clientToolsProblem(body?.tools);
+    if (toolsProblem) return toolsProblem;
     const modelProblem = model && modelRequestProblem(model, body);
     if (modelProblem) return modelProblem;
     return messagesProblem(body?.messages) ?? (this.refuseExtraCacheBreakpoints ? cacheBreakpointProblem(body) : undefined);
@@ -292,6 +305,18 @@ export class AnthropicStandIn {
     }
     res.end();
   }
+}
+
+/** The API's 400s for tool lists: names must be unique, and the memory tool is named "memory". */
+function clientToolsProblem(tools: any[] | undefined): string | undefined {
+  if (!Array.isArray(tools)) return undefined;
+  const names = new Set<string>();
+  for (const [i, tool] of tools.entries()) {
+    if (tool?.type === "memory_20250818" && tool.name !== "memory") return `tools.${i}.name: Input should be 'memory'`;
+    if (names.has(tool?.name)) return "tools: Tool names must be unique.";
+    names.add(tool?.name);
+  }
+  return undefined;
 }
 
 /** What the real API says about messages it rejects: empty ones, blank text, results for calls never made. */
@@ -397,6 +422,24 @@ export function toolResults(body: any): any[] {
   const last = body?.messages?.[body.messages.length - 1];
   if (last?.role !== "user") throw new Error(`the last message is not the user's: ${JSON.stringify(last)}`);
   return last.content.filter((b: any) => b.type === "tool_result");
+}
+
+/** The stand-in's token count of a prompt: its instructions, tools and messages, 4 characters a token. */
+export function promptTokens(body: any): number {
+  return Math.ceil(JSON.stringify([body?.system ?? "", body?.tools ?? [], body?.messages ?? []]).length / 4);
+}
+
+/** The answer as a context window of `limit` lets it out: cut, with the API's stop reason, when it does not fit. */
+function windowed(message: any, prompt: number, limit: number, scriptedInput?: number): any {
+  const usage = { ...message.usage, input_tokens: scriptedInput ?? prompt };
+  const room = limit - prompt;
+  if (message.usage.output_tokens <= room) return { ...message, usage };
+  const text = answerTextOf(message.content).slice(0, Math.max(1, room * 4));
+  return { ...message, content: [{ type: "text", text: text || "…" }], stop_reason: "model_context_window_exceeded", usage: { ...usage, output_tokens: Math.max(1, room) } };
+}
+
+function answerTextOf(content: any[]): string {
+  return content.filter((b) => b.type === "text").map((b) => b.text).join("");
 }
 
 let messageCounter = 0;

@@ -13,6 +13,7 @@ import type { ModelOptions } from "./options";
 import type { ModelEntry } from "./models";
 import { Semaphore } from "./semaphore";
 import { olderVersions, versionsIn, withVersions, type VersionChoice } from "./server-tool-versions";
+import { requestWorth } from "./token-estimate";
 import { IdleWatchdog } from "./watchdog";
 
 export interface AccountSettings {
@@ -101,9 +102,9 @@ export class Account {
 
   /**
    * Sends one request, streamed (so long answers neither time out nor wait in silence), and resolves
-   * with the whole message. Waits for a free slot when the account limits parallel requests; checks
-   * the cost guard before each attempt and feeds it after; sends once more after a transient error
-   * event inside the stream.
+   * with the whole message. Waits for a free slot when the account limits parallel requests; before
+   * each attempt waits for room under the cost guard's daily limit (reserving what the request may
+   * use), and feeds the guard after; sends once more after a transient error event inside the stream.
    */
   async createMessage(params: MessageCreateParamsBase, hooks: StreamHooks = {}): Promise<Message> {
     // What the API cannot take is refused here, before it is uploaded (first: the lookup may wait).
@@ -120,9 +121,10 @@ export class Account {
       await this.slots.acquire(controller.signal);
       try {
         const retries = this.settings.maxRetries > 0 ? 1 : 0;
+        const worth = requestWorth(params);
         let request = this.withKnownToolVersions(params);
         for (let attempt = 0; ; attempt++) {
-          this.guard.beforeRequest(hooks.turn);
+          const admission = await this.guard.admit(worth, hooks.turn, controller.signal);
           try {
             return await this.streamOnce(client, request, controller.signal, hooks);
           } catch (err) {
@@ -135,6 +137,8 @@ export class Account {
             }
             if (attempt >= retries || !retryableInStream(err) || controller.signal.aborted) throw err;
             if (hooks.beforeRetry?.() === false) throw err;
+          } finally {
+            admission.release();
           }
           await sleep(STREAM_RETRY_DELAY_MS, undefined, { signal: controller.signal }).catch(() => {
             throw new ClaudeError("errors.aborted", {}, "aborted");
@@ -186,20 +190,27 @@ export class Account {
     stream.on("streamEvent", () => watchdog.touch());
     if (hooks.onText) stream.on("text", hooks.onText);
     if (hooks.onEvent) stream.on("streamEvent", hooks.onEvent);
+    let message: Message;
     try {
-      const message = await stream.finalMessage();
-      this.guard.record(message.usage, hooks.turn);
-      // Every whole answer ends with a message_delta naming why it stopped; without it the answer was cut off.
-      if (!message.stop_reason) throw new ClaudeError("errors.no-stop-reason", {}, "incomplete_response");
-      return message;
+      message = await stream.finalMessage();
     } catch (err) {
       // A failed stream may still have been billed for what it read and wrote.
-      this.guard.record(stream.currentMessage?.usage, hooks.turn);
+      await this.count(stream.currentMessage?.usage, hooks);
       if (stalled) throw new ClaudeError("errors.stalled", { seconds: this.settings.timeoutSeconds }, "timeout");
       throw err;
     } finally {
       watchdog.stop();
     }
+    // Counted once, also when the answer turns out to be cut off.
+    await this.count(message.usage, hooks);
+    // Every whole answer ends with a message_delta naming why it stopped; without it the answer was cut off.
+    if (!message.stop_reason) throw new ClaudeError("errors.no-stop-reason", {}, "incomplete_response");
+    return message;
+  }
+
+  /** Counts a request's tokens; the reply is handed on once the count is kept (a store that cannot keep it fails no turn). */
+  private count(usage: Message["usage"] | undefined, hooks: StreamHooks): Promise<void> {
+    return this.guard.record(usage, hooks.turn).catch(() => undefined);
   }
 
   /** What the models endpoint says a model takes; undefined when it could not be asked. */

@@ -40,10 +40,25 @@ export class TurnBudget {
   }
 }
 
+/** What a request admitted under the daily limit may still use; given back when it ends. */
+export interface Admission {
+  /** The tokens set aside for it: its max_tokens and its estimated input. */
+  readonly reserved: number;
+  /** Ends the request's reservation (after its usage was recorded); a second call does nothing. */
+  release(): void;
+}
+
 export class CostGuard {
   private usage: DailyUsage;
-  /** Called after each change of today's usage, to keep it. */
-  onChange?: (usage: DailyUsage) => void;
+  /** Tokens the requests in flight may still use, and how many there are. */
+  private reserved = 0;
+  private running = 0;
+  /** Requests waiting for room under the daily limit, woken when a request in flight ends. */
+  private waiting = new Set<() => void>();
+  /** Reading the count kept from before a restart; no request starts before it is in. */
+  private restoring: Promise<void> = Promise.resolve();
+  /** Called after each change of today's usage, to keep it; a returned promise is waited for. */
+  onChange?: (usage: DailyUsage) => Promise<void> | void;
 
   constructor(readonly limits: CostLimits = NO_LIMITS, private readonly now: () => number = Date.now) {
     this.usage = { day: dayOf(now()), tokens: 0 };
@@ -62,6 +77,14 @@ export class CostGuard {
     const day = dayOf(this.now());
     if (this.usage.day !== day) this.usage = { day, tokens: 0 };
     return this.usage;
+  }
+
+  /** Adds the usage `saved` resolves with (see restore); requests wait for it. A failed read adds nothing. */
+  restoreFrom(saved: Promise<unknown>): void {
+    this.restoring = saved.then(
+      (value) => this.restore(value),
+      () => undefined,
+    );
   }
 
   /** Adds usage kept from before a restart or redeploy, if it is from today. */
@@ -84,13 +107,65 @@ export class CostGuard {
     }
   }
 
-  /** Counts what a request used (also a failed one, as far as it is known). */
-  record(usage: Parameters<typeof totalTokens>[0], turn?: TurnBudget): void {
+  /**
+   * Lets a request start once the tokens counted today plus what the requests in flight may still use
+   * plus what this one may use (`estimate`) stay within the daily limit. Until then it waits for
+   * requests in flight to end; once the day is spent it fails with `cost_limit`. A request with none
+   * in flight starts whenever the day is not yet spent, so the day ends at most one request over.
+   */
+  async admit(estimate: number, turn?: TurnBudget, signal?: AbortSignal): Promise<Admission> {
+    const tokens = Math.max(0, Math.ceil(estimate));
+    await this.restoring;
+    for (;;) {
+      this.beforeRequest(turn);
+      if (this.fits(tokens)) break;
+      await this.nextRelease(signal);
+    }
+    this.running++;
+    this.reserved += tokens;
+    let released = false;
+    return {
+      reserved: tokens,
+      release: () => {
+        if (released) return;
+        released = true;
+        this.running--;
+        this.reserved -= tokens;
+        const woken = [...this.waiting];
+        this.waiting.clear();
+        for (const wake of woken) wake();
+      },
+    };
+  }
+
+  private fits(tokens: number): boolean {
+    const max = this.limits.maxDailyTokens;
+    return max <= 0 || this.running === 0 || this.current().tokens + this.reserved + tokens <= max;
+  }
+
+  private nextRelease(signal?: AbortSignal): Promise<void> {
+    return new Promise((resolve, reject) => {
+      if (signal?.aborted) return reject(new ClaudeError("errors.aborted", {}, "aborted"));
+      const onAbort = () => {
+        this.waiting.delete(wake);
+        reject(new ClaudeError("errors.aborted", {}, "aborted"));
+      };
+      const wake = () => {
+        signal?.removeEventListener("abort", onAbort);
+        resolve();
+      };
+      signal?.addEventListener("abort", onAbort, { once: true });
+      this.waiting.add(wake);
+    });
+  }
+
+  /** Counts what a request used (also a failed one, as far as it is known); resolves once it is kept. */
+  async record(usage: Parameters<typeof totalTokens>[0], turn?: TurnBudget): Promise<void> {
     const tokens = totalTokens(usage);
     if (!tokens) return;
     if (turn) turn.tokens += tokens;
     const today = this.current();
     today.tokens += tokens;
-    this.onChange?.({ ...today });
+    await this.onChange?.({ ...today });
   }
 }

@@ -2,6 +2,7 @@
 // Redis...), one context key per conversation, with idle expiry and a cap on stored messages.
 import type { Container, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { historyProblem, trimHistory } from "./history";
+import { keptTokens, trimToTokens } from "./token-cap";
 
 /** The callback form of Node-RED's context API, which works with every store. */
 export interface ContextLike {
@@ -24,7 +25,17 @@ interface StoredConversation {
   messages: MessageParam[];
   model?: string;
   container?: StoredContainer;
+  /** The tokens the history measured in its last request (estimated after a trim). */
+  tokens?: number;
   updated: number;
+}
+
+/** What the turn's last request measured, and the cap in tokens for this conversation (0: none). */
+export interface TokenMeasure {
+  tokens: number;
+  cap: number;
+  /** The length of the instructions and tool definitions the request sent besides the messages. */
+  fixedWeight?: number;
 }
 
 export interface LoadedConversation {
@@ -100,12 +111,25 @@ export class ConversationMemory {
    * Stores a conversation, trimmed to the cap. `cached`: the requests cache the whole conversation.
    * Then a full history is trimmed to half the cap at once, because dropping the oldest turn every
    * turn changes the start of the prompt every turn, and the whole history is written to the cache
-   * again each time (1.25× the input price) instead of read from it (0.1×).
+   * again each time (1.25× the input price) instead of read from it (0.1×). `measure`: the tokens the
+   * turn's last request measured and the cap in tokens, trimmed the same way (to half the cap when cached).
    */
-  async save(id: string, messages: MessageParam[], model?: string, cached = false, container?: StoredContainer): Promise<void> {
+  async save(id: string, messages: MessageParam[], model?: string, cached = false, container?: StoredContainer, measure?: TokenMeasure): Promise<void> {
     const max = this.settings.maxMessages;
     const live = this.liveContainer(container);
-    const record: StoredConversation = { messages: trimHistory(messages, max, cached ? Math.ceil(max / 2) : max), model, ...(live ? { container: live } : {}), updated: this.now() };
+    let kept = trimHistory(messages, max, cached ? Math.ceil(max / 2) : max);
+    let tokens: number | undefined;
+    if (measure && measure.tokens > 0) {
+      // The measure covers every message the turn sent; the message cap may already have dropped some.
+      const fixed = measure.fixedWeight ?? 0;
+      const measured = keptTokens(kept, messages, measure.tokens, fixed);
+      // Over the cap, a cached conversation goes down to half of it at once, as with the message cap.
+      const over = measure.cap > 0 && trimToTokens(kept, measured, measure.cap, false, fixed) !== kept;
+      const capped = over ? trimToTokens(kept, measured, cached ? Math.ceil(measure.cap / 2) : measure.cap, false, fixed) : kept;
+      tokens = keptTokens(capped, kept, measured, fixed);
+      kept = capped;
+    }
+    const record: StoredConversation = { messages: kept, model, ...(live ? { container: live } : {}), ...(tokens !== undefined ? { tokens } : {}), updated: this.now() };
     await this.set(contextKey(id), record);
   }
 

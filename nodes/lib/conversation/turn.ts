@@ -11,7 +11,7 @@ import type {
   ToolResultBlockParam,
   ToolUseBlock,
 } from "@anthropic-ai/sdk/resources/messages";
-import { ClaudeError } from "../errors";
+import { ClaudeError, describeError } from "../errors";
 import { replayable } from "./history";
 
 export interface ToolCallRecord {
@@ -38,8 +38,12 @@ export interface TurnUsage {
 }
 
 export interface TurnResult {
+  /** The history the turn went on from: as given, or shorter when room had to be made. */
+  history: MessageParam[];
   /** The messages this turn adds to the history, starting with the user's. */
   added: MessageParam[];
+  /** Set when the prompt outgrew the context window and older turns were dropped to go on. */
+  madeRoom?: { dropped: number };
   final: Message;
   text: string;
   thinking: string;
@@ -68,6 +72,18 @@ export interface TurnSettings {
   onRequest?: (request: number) => void;
   /** The code execution container of this conversation, sent so its files are still there. */
   container?: string;
+  /**
+   * A shorter history for when the prompt no longer fits the context window (the API's "prompt is
+   * too long" or the stop reason model_context_window_exceeded); the request is then sent once more.
+   */
+  makeRoom?: (history: MessageParam[]) => MessageParam[];
+}
+
+/** The API could not take the prompt, or ran out of window while answering. */
+function outgrewWindow(err: unknown): boolean {
+  // The account refuses text that cannot fit before it sends it: older turns may be what is too long.
+  if (err instanceof ClaudeError) return err.type === "context_window_exceeded" || err.key === "errors.text-too-long";
+  return describeError(err).key === "errors.prompt-too-long";
 }
 
 export function emptyUsage(): TurnUsage {
@@ -96,8 +112,18 @@ export function stopError(reply: Message): ClaudeError | undefined {
 }
 
 export async function runTurn(history: MessageParam[], user: MessageParam, settings: TurnSettings): Promise<TurnResult> {
-  const messages = [...history, user];
+  let kept = history;
+  let madeRoom: TurnResult["madeRoom"];
   const added: MessageParam[] = [user];
+  // Once per turn: older turns give way, and the request that did not fit is sent again.
+  const roomMade = (err: unknown): boolean => {
+    if (madeRoom || !settings.makeRoom || !outgrewWindow(err) || settings.signal?.aborted) return false;
+    const shorter = settings.makeRoom(kept);
+    if (shorter.length >= kept.length) return false;
+    madeRoom = { dropped: kept.length - shorter.length };
+    kept = shorter;
+    return true;
+  };
   const usage = emptyUsage();
   const toolCalls: ToolCallRecord[] = [];
   const replies: Message[] = [];
@@ -107,12 +133,18 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
 
   for (;;) {
     settings.onRequest?.(replies.length + 1);
-    const reply = await settings.send(withContainer(settings.request(messages), container?.id ?? settings.container));
+    let reply: Message;
+    try {
+      reply = await settings.send(withContainer(settings.request([...kept, ...added]), container?.id ?? settings.container));
+    } catch (err) {
+      if (roomMade(err)) continue;
+      throw err;
+    }
+    addUsage(usage, reply.usage);
+    if (reply.stop_reason === "model_context_window_exceeded" && roomMade(stopError(reply))) continue;
     replies.push(reply);
     if (reply.container?.id) container = reply.container;
-    addUsage(usage, reply.usage);
     const assistant: MessageParam = { role: "assistant", content: replayable(reply.content) };
-    messages.push(assistant);
     added.push(assistant);
 
     switch (reply.stop_reason) {
@@ -124,7 +156,6 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
         toolCalls.push(...outcomes.map((o) => o.record));
         // All results of a round go back in one user message, in the order of the calls.
         const results: MessageParam = { role: "user", content: outcomes.map((o) => o.block) };
-        messages.push(results);
         added.push(results);
         continue;
       }
@@ -144,7 +175,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
       default:
         break;
     }
-    return { ...summarise(added, replies, usage, toolCalls), ...(container ? { container } : {}) };
+    return { history: kept, ...summarise(added, replies, usage, toolCalls), ...(madeRoom ? { madeRoom } : {}), ...(container ? { container } : {}) };
   }
 }
 
@@ -174,7 +205,7 @@ export function answerText(content: readonly ContentBlock[]): string {
   return text;
 }
 
-function summarise(added: MessageParam[], replies: Message[], usage: TurnUsage, toolCalls: ToolCallRecord[]): TurnResult {
+function summarise(added: MessageParam[], replies: Message[], usage: TurnUsage, toolCalls: ToolCallRecord[]): Omit<TurnResult, "history"> {
   const final = replies[replies.length - 1];
   const allBlocks = replies.flatMap((r) => r.content);
   // The text of every answer of the turn (before tool calls, around server tools, after a pause), as a

@@ -3,7 +3,7 @@
 import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { ToolOutcome } from "../conversation/turn";
 import { redact, type Secrets } from "../errors";
-import type { ToolSource } from "./tool-source";
+import { fixedName, type ClientTool, type ToolSource } from "./tool-source";
 import { errorOutcome, MAX_TOOL_NAME, type CallOrigin } from "./tools";
 
 export interface ToolSetTexts {
@@ -32,7 +32,7 @@ function uniqueName(name: string, taken: Set<string>): string {
 export class ToolSet {
   private constructor(
     /** The tools as offered to Claude. */
-    readonly definitions: Tool[],
+    readonly definitions: ClientTool[],
     /** What the sources ask to add to the instructions. */
     readonly instructions: string[],
     private readonly offers: Map<string, Offer>,
@@ -54,13 +54,23 @@ export class ToolSet {
       })),
     );
     const offers = new Map<string, Offer>();
-    const definitions: Tool[] = [];
+    const definitions: ClientTool[] = [];
     const instructions: string[] = [];
+    // Anthropic's client tools (the memory tool) must keep their names: other tools give way.
+    const reserved = new Set(answers.flatMap(({ tools }) => tools.filter(fixedName).map((tool) => tool.name)));
     for (const { source, tools, instructions: extra } of answers) {
       for (const tool of tools) {
-        const name = uniqueName(tool.name, new Set(offers.keys()));
-        offers.set(name, { source, own: tool.name });
-        definitions.push(name === tool.name ? tool : { ...tool, name });
+        if (fixedName(tool)) {
+          // Offered once: the API knows one tool of each of these.
+          if (offers.has(tool.name)) continue;
+          offers.set(tool.name, { source, own: tool.name });
+          definitions.push(tool);
+          continue;
+        }
+        const custom = tool as Tool;
+        const name = uniqueName(custom.name, new Set([...offers.keys(), ...reserved]));
+        offers.set(name, { source, own: custom.name });
+        definitions.push(name === custom.name ? custom : { ...custom, name });
       }
       if (extra?.trim()) instructions.push(extra.trim());
     }

@@ -1,21 +1,6 @@
 import assert from "assert";
-import { ConversationMemory, contextKey, type ContextLike } from "../../../nodes/lib/conversation/memory";
-
-/** A context with the callback API of Node-RED's memory store. */
-function memoryContext(): ContextLike & { data: Map<string, any> } {
-  const data = new Map<string, any>();
-  return {
-    data,
-    get: (key, _store, cb) => setImmediate(() => cb(null, data.get(key))),
-    set: (key, value, _store, cb) =>
-      setImmediate(() => {
-        if (value === undefined) data.delete(key);
-        else data.set(key, value);
-        cb(null);
-      }),
-    keys: (_store, cb) => setImmediate(() => cb(null, [...data.keys()])),
-  };
-}
+import { ConversationMemory, contextKey } from "../../../nodes/lib/conversation/memory";
+import { memoryContext } from "../../support/memory-context";
 
 const turn = (n: number) => [
   { role: "user" as const, content: `q${n}` },

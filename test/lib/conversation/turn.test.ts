@@ -1,5 +1,6 @@
 import assert from "assert";
 import type { Message, MessageParam } from "@anthropic-ai/sdk/resources/messages";
+import { BadRequestError } from "@anthropic-ai/sdk";
 import { ClaudeError } from "../../../nodes/lib/errors";
 import { answerText, runTurn, stopError, totalTokens, type TurnSettings } from "../../../nodes/lib/conversation/turn";
 
@@ -116,5 +117,68 @@ describe("turn runner", () => {
 
   it("counts every kind of token of a turn", () => {
     assert.strictEqual(totalTokens({ input_tokens: 1, output_tokens: 20, cache_creation_input_tokens: 300, cache_read_input_tokens: 4000 }), 4321);
+  });
+
+  describe("making room when the prompt outgrows the context window", () => {
+    const history: MessageParam[] = [
+      { role: "user", content: "old question" },
+      { role: "assistant", content: "old answer" },
+      { role: "user", content: "recent question" },
+      { role: "assistant", content: "recent answer" },
+    ];
+    const tooLong = () => new BadRequestError(400, { type: "error", error: { type: "invalid_request_error", message: "prompt is too long: 210345 tokens > 200000 maximum" } }, undefined, new Headers());
+    const shorter = (h: MessageParam[]) => h.slice(2);
+
+    it("drops older turns and sends the request once more after a 'prompt is too long'", async () => {
+      let calls = 0;
+      const s = settings([message([{ type: "text", text: "Lights on." }], "end_turn")], { makeRoom: shorter });
+      const send = s.send;
+      s.send = async (params) => (++calls === 1 ? Promise.reject(tooLong()) : send(params));
+      const result = await runTurn(history, user, s);
+      assert.strictEqual(result.text, "Lights on.");
+      assert.deepStrictEqual(result.history, history.slice(2));
+      assert.deepStrictEqual(result.madeRoom, { dropped: 2 });
+      assert.deepStrictEqual(s.sent[0], [...history.slice(2), user], "the retry went without the dropped turn");
+    });
+
+    it("retries a stop at model_context_window_exceeded in the middle of a tool round, keeping the round", async () => {
+      const s = settings(
+        [message([call("t1")], "tool_use"), message([{ type: "text", text: "cut" }], "model_context_window_exceeded"), message([{ type: "text", text: "Done." }], "end_turn")],
+        { makeRoom: shorter },
+      );
+      const result = await runTurn(history, user, s);
+      assert.strictEqual(result.text, "Done.");
+      assert.strictEqual(result.toolCalls.length, 1, "the tool ran once, not again");
+      assert.deepStrictEqual(result.added.map((m) => m.role), ["user", "assistant", "user", "assistant"]);
+      assert.deepStrictEqual(s.sent[2].slice(0, 2), history.slice(2), "the retry keeps the recent turn");
+      assert.deepStrictEqual(s.sent[2].slice(2), result.added.slice(0, 3), "and the whole tool round of this turn");
+      assert.ok(!JSON.stringify(result.added).includes("cut"), "the cut answer is not kept");
+    });
+
+    it("makes room only once: a second overflow is the error", async () => {
+      const s = settings([], { makeRoom: shorter });
+      s.send = async () => Promise.reject(tooLong());
+      await assert.rejects(runTurn(history, user, s), (err: any) => err instanceof BadRequestError);
+    });
+
+    it("gives up when there is nothing left to drop", async () => {
+      let calls = 0;
+      const s = settings([message([{ type: "text", text: "x" }], "model_context_window_exceeded")], { makeRoom: () => [] });
+      const send = s.send;
+      s.send = async (params) => (calls++, send(params));
+      await assert.rejects(runTurn([], user, s), (err: any) => err instanceof ClaudeError && err.key === "errors.context-window");
+      assert.strictEqual(calls, 1);
+    });
+
+    it("passes other errors on without retrying", async () => {
+      let calls = 0;
+      const s = settings([], { makeRoom: shorter });
+      s.send = async () => {
+        calls++;
+        throw new BadRequestError(400, { type: "error", error: { type: "invalid_request_error", message: "messages: bad" } }, undefined, new Headers());
+      };
+      await assert.rejects(runTurn(history, user, s));
+      assert.strictEqual(calls, 1);
+    });
   });
 });

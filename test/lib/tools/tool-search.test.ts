@@ -22,4 +22,10 @@ describe("tool search", () => {
   it("never on Haiku models", () => {
     assert.deepStrictEqual(withToolSearch(tools(40), "claude-haiku-4-5", 30), tools(40));
   });
+
+  it("keeps the memory tool loaded: Claude looks at its memory before anything else", () => {
+    const sent = withToolSearch([{ type: "memory_20250818", name: "memory" }, ...tools(31)], "claude-sonnet-4-6", 30) as any[];
+    assert.deepStrictEqual(sent[0], { type: "memory_20250818", name: "memory" });
+    assert.ok(sent.slice(2, 32).every((t) => t.defer_loading === true));
+  });
 });
