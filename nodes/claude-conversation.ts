@@ -124,7 +124,8 @@ export = function (RED: NodeAPI) {
         signal: signal,
         container: loaded.container?.id,
         onRequest: () => node.status({ fill: "blue", shape: "dot", text: t(RED, "status.waiting") }),
-        makeRoom: dropOlderHalf,
+        // An answer whose text has already left the stream output is not taken back by sending it again.
+        makeRoom: (kept, answered) => (answered && partials?.hooks.beforeRetry?.() === false ? kept : dropOlderHalf(kept)),
       });
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
       if (signal.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");

@@ -4,7 +4,7 @@
 import assert from "assert";
 import { historyProblem } from "../nodes/lib/conversation/history";
 import { AnthropicStandIn, DEFAULT_MODELS, lastUserText, promptTokens } from "./standins/anthropic-standin";
-import { loadChat, say } from "./support/chat";
+import { chatFlow, loadChat, say } from "./support/chat";
 import { ALL_NODES, KEY, account, helper, nextMessage, useStandIn } from "./support/nodes";
 
 const WINDOW = 4000;
@@ -93,6 +93,37 @@ describe("context window", function () {
       assert.ok(!JSON.stringify(stored.messages).includes("Message 1:"), "the oldest turns are gone");
     });
   }
+
+  it("does not send an answer again once its text has left the stream output: the turn fails instead", async () => {
+    modelWindow(api, 1_000_000);
+    const flow = [...chatFlow(api.url, { maxHistoryTokens: 0, maxMessages: 0, stream: true, streamInterval: 0, wires: [["out"], ["parts"]] }), { id: "parts", type: "helper", z: "tab" }];
+    await helper.load(ALL_NODES, flow, { account: { apiKey: KEY } });
+    const nodes = { chat: helper.getNode("chat"), out: helper.getNode("out") };
+    const parts: any[] = [];
+    helper.getNode("parts").on("input", (msg: any) => parts.push(msg));
+    let failedTurn: { n: number; error: string; requests: number } | undefined;
+    for (let n = 1; n <= 12 && !failedTurn; n++) {
+      const before = api.messageRequests.length;
+      const outcome = await new Promise<{ error?: string }>((resolve) => {
+        nodes.out.once("input", () => resolve({}));
+        nodes.chat.once("call:error", (call: any) => resolve({ error: String(call.args[0]) }));
+        nodes.chat.receive({ payload: long(n), conversation_id: "house" });
+      });
+      if (outcome.error) failedTurn = { n, error: outcome.error, requests: api.messageRequests.length - before };
+    }
+    assert.ok(failedTurn, "an answer outgrew the window while it was streamed");
+    assert.match(failedTurn.error, /no longer fits in the model's context window/);
+    assert.strictEqual(failedTurn.requests, 1, "the cut answer was not asked for again");
+    // Messages are delivered asynchronously: the last part may arrive just after the error.
+    for (let waited = 0; !parts[parts.length - 1]?.stream.last && waited < 2000; waited += 10) await new Promise((r) => setTimeout(r, 10));
+    const last = parts[parts.length - 1];
+    assert.strictEqual(last.stream.failed, true, "the stream ends saying the turn failed");
+    const streamed = parts.filter((p) => p.stream.turn === last.stream.turn).map((p) => p.payload).join("");
+    assert.ok(streamed.startsWith(`You said: Message ${failedTurn.n}:`), "the cut answer's text had gone out");
+    assert.deepStrictEqual(windowWarnings(nodes.chat), [], "no room was made");
+    const stored = nodes.chat.context().get("conversation_house");
+    assert.ok(!JSON.stringify(stored.messages).includes(`Message ${failedTurn.n}:`), "the failed turn left the conversation as it was");
+  });
 
   it("large tool results every turn do not break the conversation", async () => {
     modelWindow(api, WINDOW);

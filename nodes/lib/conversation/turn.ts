@@ -76,7 +76,7 @@ export interface TurnSettings {
    * A shorter history for when the prompt no longer fits the context window (the API's "prompt is
    * too long" or the stop reason model_context_window_exceeded); the request is then sent once more.
    */
-  makeRoom?: (history: MessageParam[]) => MessageParam[];
+  makeRoom?: (history: MessageParam[], answered: boolean) => MessageParam[];
 }
 
 /** The API could not take the prompt, or ran out of window while answering. */
@@ -116,9 +116,10 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
   let madeRoom: TurnResult["madeRoom"];
   const added: MessageParam[] = [user];
   // Once per turn: older turns give way, and the request that did not fit is sent again.
-  const roomMade = (err: unknown): boolean => {
+  // `answered`: the request was answered (and its text streamed) before it ran out of window.
+  const roomMade = (err: unknown, answered = false): boolean => {
     if (madeRoom || !settings.makeRoom || !outgrewWindow(err) || settings.signal?.aborted) return false;
-    const shorter = settings.makeRoom(kept);
+    const shorter = settings.makeRoom(kept, answered);
     if (shorter.length >= kept.length) return false;
     madeRoom = { dropped: kept.length - shorter.length };
     kept = shorter;
@@ -141,7 +142,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
       throw err;
     }
     addUsage(usage, reply.usage);
-    if (reply.stop_reason === "model_context_window_exceeded" && roomMade(stopError(reply))) continue;
+    if (reply.stop_reason === "model_context_window_exceeded" && roomMade(stopError(reply), true)) continue;
     replies.push(reply);
     if (reply.container?.id) container = reply.container;
     const assistant: MessageParam = { role: "assistant", content: replayable(reply.content) };
