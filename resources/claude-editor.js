@@ -23,7 +23,9 @@
       ".claude-check-ok { color: var(--red-ui-text-color-success, #3a7d44); }" +
       ".claude-check-bad { color: var(--red-ui-text-color-error, #d00); }" +
       // Wide enough for the German labels.
-      ".claude-row > label:first-child { width: 130px; }")
+      ".claude-row > label:first-child { width: 130px; }" +
+      // The expand button sits at the right end of a code editor's label row, as in Node-RED's own nodes.
+      ".claude-expand { position: absolute; right: 0; top: 0; }")
     .appendTo("head");
 
   /**
@@ -85,7 +87,8 @@
       var account = id && RED.nodes.node(id);
       var call = ++asked;
       line.text("");
-      if (!account) return;
+      // Only a deployed account can be asked by id; a new or changed one would be a failed request.
+      if (!account || account.changed) return;
       $.ajax({ url: "claude-config/" + encodeURIComponent(id) + "/models", method: "GET", dataType: "json" }).done(function (data) {
         if (call !== asked) return;
         var model = (data.models || []).filter(function (m) { return m.id === account.model; })[0];
@@ -96,6 +99,39 @@
     }
     $(select).on("change", update);
     update();
+  }
+
+  /**
+   * A code editor for instructions or a schema of `node`: long lines wrap, and the button `expand` (a selector)
+   * opens the text in the large editor, as the function and template nodes do. Returns the editor.
+   */
+  function codeEditor(node, id, mode, value, expand) {
+    // Keeps the cursor and scroll between the small and the large editor, per node and field.
+    var stateId = RED.editor.generateViewStateId("node", node, id);
+    // wordWrap is Monaco's option; the ACE editor wraps through its session.
+    var editor = RED.editor.createEditor({ id: id, mode: "ace/mode/" + mode, value: value, wordWrap: "on", stateId: stateId });
+    var session = editor.getSession && editor.getSession();
+    if (session && typeof session.setUseWrapMode === "function") session.setUseWrapMode(true);
+    RED.popover.tooltip($(expand), RED._("node-red:common.label.expand"));
+    $(expand).on("click", function (event) {
+      event.preventDefault();
+      editor.saveView && editor.saveView();
+      RED.editor.editText({
+        mode: mode,
+        value: editor.getValue(),
+        stateId: stateId,
+        width: "Infinity",
+        focus: true,
+        complete: function (text) {
+          editor.setValue(text, -1);
+          setTimeout(function () {
+            editor.restoreView && editor.restoreView();
+            editor.focus();
+          }, 250);
+        }
+      });
+    });
+    return editor;
   }
 
   /** Where a typed input of these nodes may read from. */
@@ -116,6 +152,8 @@
     INPUT_TYPES: INPUT_TYPES,
     isJsonObjectOrEmpty: isJsonObjectOrEmpty,
     watchSchema: watchSchema,
+    codeEditor: codeEditor,
+    text: text,
     describeStructuredOutput: describeStructuredOutput
   };
 })();

@@ -31,7 +31,7 @@ function registered(file: string): Record<string, any> {
   };
   const scripts = [...html.matchAll(/<script type="text\/javascript">([\s\S]*?)<\/script>/g)].map((m) => m[1]);
   assert.ok(scripts.length > 0, `${file} has an editor script`);
-  for (const script of scripts) vm.runInNewContext(script, { RED, $: () => ({}), window: {} });
+  for (const script of scripts) vm.runInNewContext(script, { RED, $: () => ({}), window: {}, ClaudeEditor: { text: (key: string) => key } });
   return types;
 }
 
@@ -61,7 +61,10 @@ describe("editor and runtime defaults", () => {
 
   it("the tool dialog checks names with the runtime's pattern", () => {
     const validate = registered("claude-tool.html")["claude-tool"].defaults.name.validate;
-    assert.strictEqual(String(validate.regex), String(TOOL_NAME));
+    for (const name of ["get_weather", "a", "x".repeat(64), "A-1_b", "", "get weather", "x".repeat(65), "wetter?", "ünits"]) {
+      // Refused names get the runtime's reason (from the shared catalog), accepted ones true.
+      assert.strictEqual(validate(name, {}), TOOL_NAME.test(name) ? true : "errors.tool-bad-name", name);
+    }
   });
 
   it("the account dialog offers the runtime's effort levels, in order", () => {

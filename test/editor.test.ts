@@ -71,6 +71,64 @@ async function setCode(page: Page, selector: string, code: string): Promise<void
   );
 }
 
+/** The text of a code editor (Monaco or ACE) in a dialog. */
+async function getCode(page: Page, selector: string): Promise<string> {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel) as any;
+    const editor = (window as any).$(el).data("editor") ?? el.env?.editor;
+    if (editor?.getValue) return editor.getValue() as string;
+    return (window as any).monaco.editor.getEditors().find((e: any) => el.contains(e.getDomNode())).getValue() as string;
+  }, selector);
+}
+
+/** Screen rows a code editor shows: more than its lines when long lines wrap. */
+async function screenRows(page: Page, selector: string): Promise<number> {
+  return page.evaluate((sel) => {
+    const el = document.querySelector(sel) as any;
+    const ace = el.env?.editor;
+    if (ace) return ace.getSession().getScreenLength() as number;
+    const monaco = (window as any).monaco.editor.getEditors().find((e: any) => el.contains(e.getDomNode()));
+    return Math.round(monaco.getContentHeight() / monaco.getOption((window as any).monaco.editor.EditorOption.lineHeight));
+  }, selector);
+}
+
+/**
+ * A code editor of a dialog: long lines wrap, it is tall enough for a few paragraphs, and its expand
+ * button opens the text in the large editor, whose Done brings the edited text back.
+ */
+async function assertRoomyEditor(page: Page, selector: string, expand: string): Promise<void> {
+  const before = await getCode(page, selector);
+  await setCode(page, selector, "Answer in one short sentence, in the language of the question. ".repeat(12).trim());
+  assert.ok((await screenRows(page, selector)) >= 3, `${selector}: a long line wraps`);
+  assert.ok((await page.locator(selector).boundingBox())!.height >= 190, `${selector} is taller`);
+  await page.click(expand);
+  const large = page.locator(TRAY).last().locator("#node-input-text");
+  await large.waitFor();
+  assert.match(await getCode(page, "#node-input-text"), /^Answer in one short sentence/);
+  await setCode(page, "#node-input-text", before + " ");
+  await page.locator(TRAY).last().locator("#node-dialog-ok").click();
+  await large.waitFor({ state: "detached" });
+  assert.strictEqual(await getCode(page, selector), before + " ", "the large editor's text comes back");
+  await setCode(page, selector, before);
+}
+
+/** Inputs in the open dialog whose placeholder is wider than the field. */
+async function clippedPlaceholders(page: Page): Promise<string[]> {
+  return page.locator(TRAY).last().evaluate((tray) => {
+    const canvas = document.createElement("canvas").getContext("2d")!;
+    return Array.from(tray.querySelectorAll("input[placeholder]"))
+      .filter((el) => (el as HTMLElement).offsetParent !== null)
+      .filter((el) => {
+        const input = el as HTMLInputElement;
+        const style = getComputedStyle(input);
+        canvas.font = `${style.fontStyle} ${style.fontWeight} ${style.fontSize} ${style.fontFamily}`;
+        const room = input.clientWidth - parseFloat(style.paddingLeft) - parseFloat(style.paddingRight);
+        return canvas.measureText(input.placeholder).width > room;
+      })
+      .map((el) => `${el.id}: ${(el as HTMLInputElement).placeholder}`);
+  });
+}
+
 /** Waits until a check line under an editor says what is expected. */
 async function checkLine(page: Page, selector: string, pattern: RegExp): Promise<void> {
   await page.waitForFunction(([sel, source]) => new RegExp(source).test(document.querySelector(sel)?.textContent ?? ""), [selector, pattern.source] as const);
@@ -126,6 +184,9 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
   let page: Page;
   const answers: string[] = [];
   const modelRequests: string[] = [];
+  /** Errors the browser console shows, and answers of the package's admin routes that failed. */
+  const consoleErrors: string[] = [];
+  const failedAnswers: string[] = [];
 
   before(async () => {
     api = await new AnthropicStandIn().start();
@@ -139,6 +200,10 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     });
     page.on("response", async (res) => {
       if (res.url().includes("/claude-config/")) answers.push(await res.text().catch(() => ""));
+      if (res.status() >= 400) failedAnswers.push(`${res.status()} ${res.request().method()} ${new URL(res.url()).pathname}`);
+    });
+    page.on("console", (message) => {
+      if (message.type() === "error") consoleErrors.push(message.text());
     });
     await page.goto(nr.url);
     await paletteNode(page, "claude-conversation").waitFor();
@@ -172,9 +237,19 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     await page.fill("#node-input-name", "get weather!");
     await page.locator("#node-input-name").dispatchEvent("change");
     assert.match((await page.locator("#node-input-name").getAttribute("class")) ?? "", /input-error/);
+    // The reason is shown under the field, in the runtime's words.
+    assert.strictEqual(
+      (await page.locator("#claude-tool-name-check").textContent())?.trim(),
+      'The tool name "get weather!" is not allowed: use 1 to 64 letters, digits, "_" or "-".',
+    );
+    assert.ok(await page.locator("#claude-tool-name-check").isVisible());
+    await page.fill("#node-input-name", "x".repeat(65));
+    assert.match((await page.locator("#claude-tool-name-check").textContent()) ?? "", /is not allowed: use 1 to 64/);
     await page.fill("#node-input-name", "get_weather");
     await page.locator("#node-input-name").dispatchEvent("change");
     assert.doesNotMatch((await page.locator("#node-input-name").getAttribute("class")) ?? "", /input-error/);
+    assert.strictEqual(await page.locator("#claude-tool-name-check").isVisible(), false);
+    await assertRoomyEditor(page, "#node-input-schema-editor", "#node-input-schema-expand");
     await page.fill("#node-input-description", "The weather forecast for a city");
     // The schema is checked as it is typed, with the runtime's own checks.
     await setCode(page, "#node-input-schema-editor", '{"type": "array"}');
@@ -200,6 +275,8 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
 
   it("edits generate data: every field labelled from the catalog, with a tooltip", async () => {
     await placeAndEdit(page, "claude-generate-data", 300, 440);
+    await assertRoomyEditor(page, "#node-input-instructions-editor", "#node-input-instructions-expand");
+    await assertRoomyEditor(page, "#node-input-schema-editor", "#node-input-schema-expand");
     await assertNoBareKeys(page);
     await assertTooltips(page);
     await shot(page, "generate-data-dialog", TRAY);
@@ -227,14 +304,34 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     assert.strictEqual(await page.locator("#node-input-outputs").inputValue(), "1");
     assert.strictEqual(await page.locator("#node-input-streamInterval").isVisible(), false);
     await page.locator("#node-input-stream").check();
+    await assertRoomyEditor(page, "#node-input-instructions-editor", "#node-input-instructions-expand");
     await assertNoBareKeys(page);
     await assertTooltips(page);
     await shot(page, "conversation-dialog", TRAY);
   });
 
-  it("creates an account: the model list comes from the API with the typed key, and options follow the model", async () => {
+  it("opens a new account on a laptop screen: sections in order, placeholders that fit, one request for the models", async () => {
+    modelRequests.length = 0;
+    consoleErrors.length = 0;
+    failedAnswers.length = 0;
+    await page.setViewportSize({ width: 1366, height: 768 });
     await page.click("#node-input-btn-config-add");
     await page.locator("#node-config-input-apiKey").waitFor();
+    const headings = await page.locator(TRAY).last().locator("h4").allTextContents();
+    assert.deepStrictEqual(headings.map((h) => h.trim()), ["Connection", "Model", "Server tools", "Cost guard"]);
+    // No key typed, none stored, none in the environment: a hint about this dialog, not a failure.
+    const hint = await modelInfo(page, /No API key yet/);
+    assert.strictEqual(hint, "No API key yet: type it above to list the models (or leave it empty and set ANTHROPIC_API_KEY for Node-RED).");
+    assert.doesNotMatch((await page.locator("#claude-config-model-info").getAttribute("class")) ?? "", /claude-config-error/);
+    assert.deepStrictEqual(modelRequests.map((r) => r.split(" ")[0]), ["POST"], "a new account is asked for once, with what is typed");
+    await page.locator("#node-config-input-webSearch").check();
+    assert.deepStrictEqual(await clippedPlaceholders(page), []);
+    await page.locator("#node-config-input-webSearch").uncheck();
+    assert.deepStrictEqual(failedAnswers, [], "no request failed");
+    assert.deepStrictEqual(consoleErrors, [], "nothing in the browser console");
+  });
+
+  it("creates an account: the model list comes from the API with the typed key, and options follow the model", async () => {
     await page.fill("#node-config-input-name", "Home");
     await page.fill("#node-config-input-apiKey", KEY);
     await page.fill("#node-config-input-headers", JSON.stringify({ "x-gateway-token": GATEWAY_TOKEN }));
@@ -251,6 +348,12 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     await page.click("#claude-config-model-pick");
     const choices = page.locator(".claude-config-model-menu li");
     await choices.first().waitFor();
+    // On a 768-pixel-high screen the list opens below the field, every choice in the window.
+    const field = (await page.locator("#node-config-input-model").boundingBox())!;
+    const menu = (await page.locator(".claude-config-model-menu").boundingBox())!;
+    assert.ok(menu.y >= field.y + field.height - 1, `the list opens below the field (${menu.y} < ${field.y + field.height})`);
+    const bottoms = await choices.evaluateAll((items) => items.map((li) => li.getBoundingClientRect().bottom));
+    assert.ok(Math.max(...bottoms) <= 768, `a choice is below the window: ${bottoms.join(", ")} (field ${JSON.stringify(field)}, menu ${JSON.stringify(menu)})`);
     assert.deepStrictEqual(
       await choices.evaluateAll((items) => items.map((li) => [li.querySelector("span")?.textContent, li.querySelector("code")?.textContent])),
       [
@@ -262,6 +365,7 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     );
     await shot(page, "account-model-menu", TRAY);
     await choices.filter({ hasText: "Sonnet" }).click();
+    await page.setViewportSize(VIEWPORT);
     assert.strictEqual(await page.inputValue("#node-config-input-model"), "claude-sonnet-4-6");
     assert.strictEqual(await page.locator(".claude-config-effort").isVisible(), true);
     const effortLevels = await page.locator("#node-config-input-effort option:not([hidden])").evaluateAll((os) => os.map((o) => (o as HTMLOptionElement).value));
@@ -396,11 +500,15 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     for (const answer of answers) assert.ok(!answer.includes(GATEWAY_TOKEN), "the extra headers never come back to the browser");
     const asked = api.requests.length;
     modelRequests.length = 0;
+    consoleErrors.length = 0;
+    failedAnswers.length = 0;
     const conversation = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "claude-conversation" })[0].id as string);
     await openNode(page, conversation);
     await page.locator("#node-input-btn-config-edit").click();
     await modelInfo(page, /Claude Haiku 4\.5/);
-    assert.deepStrictEqual(modelRequests.map((r) => r.split(" ")[0]), ["GET"], "a deployed, unchanged account is asked by id");
+    assert.deepStrictEqual(modelRequests.map((r) => r.split(" ")[0]), ["GET"], "a deployed, unchanged account is asked by id, once");
+    assert.deepStrictEqual(failedAnswers, [], "no request failed");
+    assert.deepStrictEqual(consoleErrors, [], "nothing in the browser console");
     const listed = api.requests.slice(asked).filter((r) => r.path === "/v1/models");
     assert.strictEqual(listed[0].headers.authorization, `Bearer ${KEY}`);
     assert.strictEqual(listed[0].headers["x-gateway-token"], GATEWAY_TOKEN, "and the stored extra headers");
@@ -475,6 +583,8 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
       await p.locator("#node-config-input-baseUrl").dispatchEvent("change");
       assert.match(await modelInfo(p, /Der API-Schlüssel wurde abgelehnt/), /Modell-ID kann trotzdem eingegeben werden/);
       await assertNoBareKeys(p);
+      await p.locator("#node-config-input-webSearch").check();
+      assert.deepStrictEqual(await clippedPlaceholders(p), []);
       await shot(p, "de-account-dialog", TRAY);
     } finally {
       await german.close();

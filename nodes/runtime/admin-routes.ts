@@ -5,6 +5,7 @@
 //                                           (permission claude-config.read)
 //   POST <admin>/claude-config/:id/models   an account as typed in the dialog, deployed or not:
 //                                           body { apiKey?, baseUrl?, headers? } (claude-config.write and flows.write)
+//   Both answer { models } or, with no key at all (none typed, stored or in ANTHROPIC_API_KEY), { models: null, missing: "key" }.
 //   POST <admin>/claude-schema/check        a JSON Schema as typed in a tool or generate data dialog:
 //                                           body { schema, use: "tool" | "data" } (flows.read)
 //
@@ -88,6 +89,12 @@ export function registerAdminRoutes(RED: NodeAPI): void {
       // Redacted in case a host echoes the key back in what it answers.
       res.type("application/json").send(redact(JSON.stringify({ models }), secret));
     } catch (err) {
+      // No key yet is where every new account starts, not a failure: the dialog asks for one.
+      if (err instanceof ClaudeError && err.key === "errors.no-key") {
+        res.set("Cache-Control", "no-store");
+        res.json({ models: null, missing: "key" });
+        return;
+      }
       fail(res, err instanceof ClaudeError ? 400 : 502, err, secret);
     }
   }
