@@ -3,7 +3,7 @@
 // every request in flight so a redeploy can end them. No Node-RED here.
 import Anthropic, { APIError, BadRequestError } from "@anthropic-ai/sdk";
 import type { Message, MessageCreateParamsBase, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
-import type { ModelCapabilities, ModelInfo } from "@anthropic-ai/sdk/resources/models";
+import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
 import { ClaudeError } from "../errors";
@@ -211,11 +211,6 @@ export class Account {
   /** Counts a request's tokens; the reply is handed on once the count is kept (a store that cannot keep it fails no turn). */
   private count(usage: Message["usage"] | undefined, hooks: StreamHooks): Promise<void> {
     return this.guard.record(usage, hooks.turn).catch(() => undefined);
-  }
-
-  /** What the models endpoint says a model takes; undefined when it could not be asked. */
-  modelCapabilities(model: string): Promise<ModelCapabilities | undefined> {
-    return this.modelEntry(model).then((entry) => entry?.capabilities ?? undefined);
   }
 
   /** The model's context window in tokens, as the models endpoint says; undefined when it could not be asked. */
