@@ -5,12 +5,9 @@ import assert from "assert";
 import { AnthropicStandIn } from "./standins/anthropic-standin";
 import { deploy, processChatFlow } from "./support/chat-process";
 import { KEY } from "./support/nodes";
-import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
+import { startWithUsers } from "./support/admin-users";
+import type { NodeRedProcess } from "./support/node-red-process";
 import { REPO_ROOT } from "./support/paths";
-
-// Node-RED's own dependency, used here only to store the test users' passwords as Node-RED expects.
-const bcrypt = require(require.resolve("bcryptjs", { paths: [require.resolve("@node-red/editor-api/package.json")] }));
-const PASSWORD = "correct horse battery staple";
 
 describe("admin endpoints and permissions", function () {
   this.timeout(60_000);
@@ -18,35 +15,17 @@ describe("admin endpoints and permissions", function () {
   /** Where a caller would like the deployed account's key to go. */
   let elsewhere: AnthropicStandIn;
   let nr: NodeRedProcess;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
 
   before(async () => {
     api = await new AnthropicStandIn().start();
     elsewhere = await new AnthropicStandIn().start();
-    const hash = bcrypt.hashSync(PASSWORD, 8);
-    nr = await startNodeRed({
-      packages: [REPO_ROOT],
-      settings: {
-        adminAuth: {
-          type: "credentials",
-          users: [
-            { username: "admin", password: hash, permissions: "*" },
-            { username: "viewer", password: hash, permissions: "read" },
-            // May change Claude accounts but not flows: not enough to name a host for a key.
-            { username: "accounts-only", password: hash, permissions: ["read", "claude-config.write"] },
-          ],
-        },
-      },
-    });
-    for (const [user, scope] of [["admin", "*"], ["viewer", "read"], ["accounts-only", ""]]) {
-      const res = await fetch(`${nr.url}/auth/token`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ client_id: "node-red-admin", grant_type: "password", scope, username: user, password: PASSWORD }),
-      });
-      assert.strictEqual(res.status, 200, `${user} logs in`);
-      tokens[user] = ((await res.json()) as { access_token: string }).access_token;
-    }
+    ({ nr, tokens } = await startWithUsers([
+      { username: "admin", permissions: "*", scope: "*" },
+      { username: "viewer", permissions: "read", scope: "read" },
+      // May change Claude accounts but not flows: not enough to name a host for a key.
+      { username: "accounts-only", permissions: ["read", "claude-config.write"], scope: "" },
+    ], { packages: [REPO_ROOT] }));
     await deploy(nr, processChatFlow(api.url, { apiKey: KEY }), tokens.admin);
   });
   after(async () => {

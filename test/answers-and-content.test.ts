@@ -5,7 +5,7 @@ import assert from "assert";
 import { contextKey } from "../nodes/lib/conversation/memory";
 import { SAMPLES } from "./support/samples";
 import { AnthropicStandIn, toolResults } from "./standins/anthropic-standin";
-import { loadChat, say, type ChatNodes } from "./support/chat";
+import { chatWithToolFlow, loadChat, say, type ChatNodes } from "./support/chat";
 import { ALL_NODES, KEY, account, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
 
 const catchNode = require("@node-red/nodes/core/common/25-catch.js");
@@ -188,15 +188,7 @@ describe("answers and content as the API has them", function () {
     it("sends a tool result node's search_result blocks as blocks", async () => {
       await helper.load(
         ALL_NODES,
-        [
-          { id: "tab", type: "tab", label: "test" },
-          account(api.url),
-          { id: "chat", type: "claude-conversation", z: "tab", config: "account", wires: [["out"]] },
-          { id: "out", type: "helper", z: "tab" },
-          { id: "tool", type: "claude-tool", z: "tab", name: "search_wiki", description: "Search the house wiki", mode: "plain", timeout: 30, wires: [["calls"]] },
-          { id: "calls", type: "helper", z: "tab" },
-          { id: "result", type: "claude-tool-result", z: "tab" },
-        ],
+        chatWithToolFlow(api.url, { name: "search_wiki", description: "Search the house wiki" }),
         { account: { apiKey: KEY } },
       );
       const calls = helper.getNode("calls");

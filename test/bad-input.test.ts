@@ -2,8 +2,8 @@
 // sent, never a crash and never a 400 from the API that the node could have prevented.
 import assert from "assert";
 import type { AnthropicStandIn } from "./standins/anthropic-standin";
-import { loadChat, say, type ChatNodes } from "./support/chat";
-import { ALL_NODES, KEY, account, helper, nextError, useStandIn } from "./support/nodes";
+import { chatWithToolFlow, loadChat, say, type ChatNodes } from "./support/chat";
+import { ALL_NODES, KEY, helper, nextError, useStandIn } from "./support/nodes";
 
 const PNG = "iVBORw0KGgoAAAANSUhEUgAAAAEAAAABCAYAAAAfFcSJAAAADUlEQVR42mNkYPhfDwAChwGA60e6kgAAAABJRU5ErkJggg==";
 
@@ -192,15 +192,7 @@ describe("bad input", function () {
     await helper.unload();
     await helper.load(
       ALL_NODES,
-      [
-        { id: "tab", type: "tab", label: "tools" },
-        account(api.url),
-        { id: "chat", type: "claude-conversation", z: "tab", config: "account", wires: [["out"]] },
-        { id: "out", type: "helper", z: "tab" },
-        { id: "probe-tool", type: "claude-tool", z: "tab", name: "probe", mode: "plain", timeout: 10, wires: [["calls"]] },
-        { id: "calls", type: "helper", z: "tab" },
-        { id: "result", type: "claude-tool-result", z: "tab" },
-      ],
+      chatWithToolFlow(api.url, { name: "probe", timeout: 10 }),
       { account: { apiKey: KEY } },
     );
     nodes = { chat: helper.getNode("chat"), out: helper.getNode("out") };

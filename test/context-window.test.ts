@@ -4,8 +4,8 @@
 import assert from "assert";
 import { historyProblem } from "../nodes/lib/conversation/history";
 import { AnthropicStandIn, DEFAULT_MODELS, lastUserText, promptTokens } from "./standins/anthropic-standin";
-import { chatFlow, loadChat, say } from "./support/chat";
-import { ALL_NODES, KEY, account, helper, nextMessage, useStandIn } from "./support/nodes";
+import { chatFlow, chatWithToolFlow, loadChat, say } from "./support/chat";
+import { ALL_NODES, KEY, helper, nextMessage, useStandIn } from "./support/nodes";
 
 const WINDOW = 4000;
 /** About 500 tokens of text, different each turn. */
@@ -129,15 +129,7 @@ describe("context window", function () {
     modelWindow(api, WINDOW);
     await helper.load(
       ALL_NODES,
-      [
-        { id: "tab", type: "tab", label: "test" },
-        account(api.url),
-        { id: "chat", type: "claude-conversation", z: "tab", config: "account", wires: [["out"]] },
-        { id: "out", type: "helper", z: "tab" },
-        { id: "tool", type: "claude-tool", z: "tab", name: "states", mode: "plain", timeout: 30, wires: [["calls"]] },
-        { id: "calls", type: "helper", z: "tab" },
-        { id: "result", type: "claude-tool-result", z: "tab" },
-      ],
+      chatWithToolFlow(api.url, { name: "states" }),
       { account: { apiKey: KEY } },
     );
     const chat = helper.getNode("chat");

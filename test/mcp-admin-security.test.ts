@@ -4,11 +4,10 @@
 import assert from "assert";
 import { HaMcpStandIn } from "./standins/ha-mcp-standin";
 import { deploy } from "./support/chat-process";
-import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
+import { startWithUsers } from "./support/admin-users";
+import type { NodeRedProcess } from "./support/node-red-process";
 import { REPO_ROOT } from "./support/paths";
 
-const bcrypt = require(require.resolve("bcryptjs", { paths: [require.resolve("@node-red/editor-api/package.json")] }));
-const PASSWORD = "correct horse battery staple";
 const TOKEN = "mcp-token-SECRET-0123456789";
 
 describe("MCP admin endpoint and permissions", function () {
@@ -17,34 +16,17 @@ describe("MCP admin endpoint and permissions", function () {
   /** Where a caller would like the stored token to go. */
   let elsewhere: HaMcpStandIn;
   let nr: NodeRedProcess;
-  const tokens: Record<string, string> = {};
+  let tokens: Record<string, string> = {};
 
   before(async () => {
     server = new HaMcpStandIn(TOKEN);
     await server.start();
     elsewhere = new HaMcpStandIn("another-token");
     await elsewhere.start();
-    const hash = bcrypt.hashSync(PASSWORD, 8);
-    nr = await startNodeRed({
-      packages: [REPO_ROOT],
-      settings: {
-        adminAuth: {
-          type: "credentials",
-          users: [
-            { username: "admin", password: hash, permissions: "*" },
-            { username: "viewer", password: hash, permissions: "read" },
-          ],
-        },
-      },
-    });
-    for (const [user, scope] of [["admin", "*"], ["viewer", "read"]]) {
-      const res = await fetch(`${nr.url}/auth/token`, {
-        method: "POST",
-        headers: { "content-type": "application/json" },
-        body: JSON.stringify({ client_id: "node-red-admin", grant_type: "password", scope, username: user, password: PASSWORD }),
-      });
-      tokens[user] = ((await res.json()) as { access_token: string }).access_token;
-    }
+    ({ nr, tokens } = await startWithUsers([
+      { username: "admin", permissions: "*", scope: "*" },
+      { username: "viewer", permissions: "read", scope: "read" },
+    ], { packages: [REPO_ROOT] }));
     await deploy(nr, [{ id: "tab", type: "tab", label: "mcp" }, { id: "mcp", type: "claude-mcp", name: "tools", connection: "http", url: server.url, tools: [], credentials: { token: TOKEN } }], tokens.admin);
   });
   after(async () => {

@@ -17,6 +17,16 @@ export function chatFlow(url: string, conversation: Record<string, unknown> = {}
   ];
 }
 
+/** A chat with one plain tool node (`tool`) whose calls reach the helper `calls`, and a tool result node `result`. */
+export function chatWithToolFlow(url: string, tool: Record<string, unknown>): any[] {
+  return [
+    ...chatFlow(url),
+    { id: "tool", type: "claude-tool", z: "tab", mode: "plain", timeout: 30, ...tool, wires: [["calls"]] },
+    { id: "calls", type: "helper", z: "tab" },
+    { id: "result", type: "claude-tool-result", z: "tab" },
+  ];
+}
+
 export async function loadChat(api: AnthropicStandIn, conversation: Record<string, unknown> = {}, accountExtra: Record<string, unknown> = {}): Promise<ChatNodes> {
   await helper.load(ALL_NODES, chatFlow(api.url, conversation, accountExtra), { account: { apiKey: KEY } });
   return { chat: helper.getNode("chat"), out: helper.getNode("out") };
