@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Page } from "playwright-core";
 import { HaMcpStandIn } from "./standins/ha-mcp-standin";
-import { launchBrowser, SCREENSHOT_DIR, type BrowserSession } from "./support/browser";
+import { launchBrowser, SCREENSHOT_DIR, traysAtRest, type BrowserSession } from "./support/browser";
 import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
 import { REPO_ROOT } from "./support/paths";
 import { RUNTIMES } from "./support/runtimes";
@@ -55,6 +55,7 @@ for (const runtime of RUNTIMES) describe(`the MCP server dialog on ${runtime.nam
     assert.match((await page.locator("#claude-mcp-tool-info").textContent())!, /offers 4 tool/);
     const texts = await page.locator(".red-ui-tray").last().innerText();
     assert.doesNotMatch(texts, /\bclaude-mcp\.[a-z]/, "every text from the catalog");
+    await traysAtRest(page);
     await page.locator('#claude-mcp-tool-list input[data-name="HassTurnOn"]').check();
     await page.locator('#claude-mcp-tool-list input[data-name="GetLiveContext"]').check();
     fs.mkdirSync(path.join(SCREENSHOT_DIR, runtime.id), { recursive: true });
@@ -81,6 +82,7 @@ for (const runtime of RUNTIMES) describe(`the MCP server dialog on ${runtime.nam
     const id = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "claude-conversation" })[0].id as string);
     await page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`).dblclick();
     await page.locator("#node-input-mcp-list input").first().waitFor();
+    await traysAtRest(page);
     assert.deepStrictEqual(await page.locator("#node-input-mcp-list span").allTextContents(), ["Tools"]);
     await page.locator("#node-input-mcp-list input").first().check();
     await page.click("#node-dialog-ok");

@@ -6,7 +6,7 @@ import * as fs from "fs";
 import * as path from "path";
 import type { Page } from "playwright-core";
 import { AnthropicStandIn } from "./standins/anthropic-standin";
-import { launchBrowser, SCREENSHOT_DIR, type BrowserSession } from "./support/browser";
+import { launchBrowser, traysAtRest, SCREENSHOT_DIR, type BrowserSession } from "./support/browser";
 import { startNodeRed, type NodeRedProcess } from "./support/node-red-process";
 import { REPO_ROOT } from "./support/paths";
 import { RUNTIMES } from "./support/runtimes";
@@ -56,6 +56,7 @@ async function paletteLines(page: Page, type: string): Promise<string[]> {
 async function openNode(page: Page, id: string): Promise<void> {
   await page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${id}"]`).dblclick();
   await page.locator("#node-input-name").waitFor();
+  await traysAtRest(page);
 }
 
 /** Replaces the text of a code editor (Monaco or ACE) in a dialog, as typing would. */
@@ -324,6 +325,7 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     assert.strictEqual(hint, "No API key yet: type it above to list the models (or leave it empty and set ANTHROPIC_API_KEY for Node-RED).");
     assert.doesNotMatch((await page.locator("#claude-config-model-info").getAttribute("class")) ?? "", /claude-config-error/);
     assert.deepStrictEqual(modelRequests.map((r) => r.split(" ")[0]), ["POST"], "a new account is asked for once, with what is typed");
+    await traysAtRest(page);
     await page.locator("#node-config-input-webSearch").check();
     assert.deepStrictEqual(await clippedPlaceholders(page), []);
     await page.locator("#node-config-input-webSearch").uncheck();
@@ -583,6 +585,7 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
       await p.locator("#node-config-input-baseUrl").dispatchEvent("change");
       assert.match(await modelInfo(p, /Der API-Schlüssel wurde abgelehnt/), /Modell-ID kann trotzdem eingegeben werden/);
       await assertNoBareKeys(p);
+      await traysAtRest(p);
       await p.locator("#node-config-input-webSearch").check();
       assert.deepStrictEqual(await clippedPlaceholders(p), []);
       await shot(p, "de-account-dialog", TRAY);

@@ -61,6 +61,14 @@ export async function launchBrowser(opts: LaunchOptions = {}): Promise<BrowserSe
   };
 }
 
+/** Waits until no edit tray is sliding in Node-RED's editor: a click during the slide lands where the element was. */
+export async function traysAtRest(page: Page): Promise<void> {
+  await page.waitForFunction(() => {
+    const $ = (window as any).$;
+    return $(".red-ui-tray:animated, .red-ui-tray :animated").length === 0;
+  });
+}
+
 /** Writes a full-page PNG to test-artifacts/screenshots/<name>.png and returns its path. */
 export async function screenshot(page: Page, name: string): Promise<string> {
   fs.mkdirSync(SCREENSHOT_DIR, { recursive: true });
