@@ -12,7 +12,9 @@ import { ToolSet } from "./lib/tools/tool-set";
 import { DEFAULT_TOOL_SEARCH_ABOVE, withToolSearch } from "./lib/tools/tool-search";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
-import { CONVERSATION_DEFAULTS } from "./lib/defaults";
+import { CONVERSATION_DEFAULTS, HISTORY_MODES } from "./lib/defaults";
+import { planEdits, type HistoryMode } from "./lib/api/context-editing";
+import { afterCompaction, hasCompaction, summariesAsText } from "./lib/conversation/compaction";
 import { ClaudeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
 import { dropOlderHalf, fixedWeightOf, measuredTokens, tokenCap } from "./lib/conversation/token-cap";
@@ -38,6 +40,8 @@ interface ConversationDef extends NodeDef {
   idleMinutes?: string | number;
   maxMessages?: string | number;
   maxHistoryTokens?: string | number;
+  /** When the history is full: drop old turns, or let the API summarise them or clear old tool results. */
+  historyMode?: string;
   memoryTool?: boolean;
   maxRounds?: string | number;
   toolMode?: "all" | "none" | "selected";
@@ -51,6 +55,12 @@ interface ConversationDef extends NodeDef {
 }
 
 const MAX_CONTINUATIONS = 5;
+
+/** What the API did to the history in this turn: whether it summarised it, and what it cleared in the last request. */
+function contextReport(result: TurnResult): { compacted: boolean; applied_edits: unknown[] } {
+  const applied = (result.final as { context_management?: { applied_edits?: unknown[] } | null }).context_management?.applied_edits;
+  return { compacted: hasCompaction(result.added), applied_edits: Array.isArray(applied) ? applied : [] };
+}
 const SWEEP_MS = 60_000;
 
 export = function (RED: NodeAPI) {
@@ -60,11 +70,14 @@ export = function (RED: NodeAPI) {
     const queue = new KeyedQueue();
     // Fractions of a minute are kept (0.5 is 30 seconds, not "never").
     const idleMinutes = editorNumber(def.idleMinutes, CONVERSATION_DEFAULTS.idleMinutes);
+    const historyMode: HistoryMode = (HISTORY_MODES as readonly string[]).includes(def.historyMode ?? "") ? (def.historyMode as HistoryMode) : CONVERSATION_DEFAULTS.historyMode;
     const memory = new ConversationMemory(node.context() as unknown as ContextLike, {
       store: def.store || undefined,
       idleMinutes,
-      maxMessages: editorNumber(def.maxMessages, CONVERSATION_DEFAULTS.maxMessages, { whole: true }),
+      // Summaries keep a compacted history within its tokens; counting messages would drop what they summarise.
+      maxMessages: historyMode === "compact" ? 0 : editorNumber(def.maxMessages, CONVERSATION_DEFAULTS.maxMessages, { whole: true }),
     });
+    const unsupportedWarned = new Set<string>();
     const toolTexts = {
       unknownTool: (name: string, known: string[]) => t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }),
       failed: (name: string) => t(RED, "errors.tool-failed", { name }),
@@ -109,7 +122,16 @@ export = function (RED: NodeAPI) {
       const options = fitOptions(RED, node, requested, entry);
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
-      const history = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
+      const cap = tokenCap(maxHistoryTokens, entry?.max_input_tokens);
+      const plan = planEdits(historyMode, cap, options.thinking !== "off", entry?.capabilities);
+      if (plan.unsupported && !unsupportedWarned.has(options.model)) {
+        unsupportedWarned.add(options.model);
+        node.warn(t(RED, `warnings.history-mode-unsupported-${plan.unsupported}`, { model: options.model }));
+      }
+      const compacting = plan.edits.some((edit) => edit.type === "compact_20260112");
+      const kept = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
+      // A summary made earlier stays in the conversation as text when this request does not compact.
+      const history = compacting ? kept : summariesAsText(kept);
       const tools = await gatherTools(account.secrets, signal);
       const system = [instructionsFor(RED, node, def.instructions ?? "", msg, account.secrets), ...tools.instructions].filter((s) => s.trim()).join("\n\n");
       const capabilities = entry?.capabilities;
@@ -118,7 +140,7 @@ export = function (RED: NodeAPI) {
       const onText = writingStatus(RED, node);
 
       const result = await runTurn(history, { role: "user", content }, {
-        request: (messages) => buildRequest(options, { system, messages, tools: offered }, capabilities),
+        request: (messages) => buildRequest(options, { system, messages, tools: offered, contextEdits: plan.edits }, capabilities),
         send: (params) =>
           account.createMessage(params, { signal, turn: budget, onText, ...partials?.hooks }),
         runTools: (calls) => {
@@ -137,8 +159,11 @@ export = function (RED: NodeAPI) {
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
       if (signal.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
       if (result.madeRoom) node.warn(t(RED, "warnings.made-room", { id, dropped: result.madeRoom.dropped }));
-      const measure = { tokens: measuredTokens(result.final.usage), cap: tokenCap(maxHistoryTokens, entry?.max_input_tokens), fixedWeight: fixedWeightOf(system, tools.definitions) };
-      await memory.save(id, [...result.history, ...result.added], options.model, options.caching === "conversation", result.container ?? loaded.container, measure);
+      // Compacting, the API keeps the history within the cap; dropping turns is left for when it outgrows the window's share.
+      const trimAt = compacting ? tokenCap(0, entry?.max_input_tokens) : cap;
+      const measure = { tokens: measuredTokens(result.final.usage), cap: trimAt, fixedWeight: fixedWeightOf(system, tools.definitions) };
+      const stored = afterCompaction([...result.history, ...result.added]);
+      await memory.save(id, stored, options.model, options.caching === "conversation", result.container ?? loaded.container, measure);
       return result;
     }
 
@@ -178,6 +203,7 @@ export = function (RED: NodeAPI) {
           thinking: result.thinking,
           citations: result.citations,
           tool_calls: result.toolCalls,
+          ...(historyMode !== "trim" ? { context_management: contextReport(result) } : {}),
         };
         partials?.finish();
         return {

@@ -29,11 +29,15 @@ export const ACCOUNT_DEFAULTS = Object.freeze({
   webFetchMaxUses: 5,
 });
 
+/** What a conversation does when its history is full: drop old turns, or let the API summarise them or clear old tool results. */
+export const HISTORY_MODES = ["trim", "compact", "clear"] as const;
+
 /** The conversation's memory and tool loop. */
 export const CONVERSATION_DEFAULTS = Object.freeze({
   idleMinutes: 30,
   maxMessages: 40,
   maxHistoryTokens: 50000,
+  historyMode: "trim" as (typeof HISTORY_MODES)[number],
   memoryTool: false,
   maxRounds: 10,
   /** Milliseconds between two partial messages of the stream output: a few a second, not one per token. */

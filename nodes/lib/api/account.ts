@@ -2,7 +2,9 @@
 // options they inherit, each model's capabilities and limits as the models endpoint gives them, and
 // every request in flight so a redeploy can end them. No Node-RED here.
 import Anthropic, { APIError, BadRequestError } from "@anthropic-ai/sdk";
-import type { Message, MessageCreateParamsBase, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
+import type { Message, RawMessageStreamEvent } from "@anthropic-ai/sdk/resources/messages";
+import type { BetaMessageStreamParams } from "@anthropic-ai/sdk/resources/beta/messages/messages";
+import type { MessageStream } from "@anthropic-ai/sdk/lib/MessageStream";
 import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
@@ -14,6 +16,8 @@ import type { ModelEntry } from "./models";
 import { Semaphore } from "./semaphore";
 import { olderVersions, versionsIn, withVersions, type VersionChoice } from "./server-tool-versions";
 import { requestWorth } from "./token-estimate";
+import { betasFor } from "./context-editing";
+import type { RequestParams } from "./request";
 import { IdleWatchdog } from "./watchdog";
 
 export interface AccountSettings {
@@ -52,6 +56,18 @@ const STREAM_RETRY_DELAY_MS = 500;
 /** Transient failures the API reports inside a 200 stream, which the SDK does not retry. */
 function retryableInStream(err: unknown): boolean {
   return err instanceof APIError && err.status === undefined && (err.type === "overloaded_error" || err.type === "api_error");
+}
+
+/**
+ * Streams a request. Context management is a beta: such requests go through the SDK's beta client,
+ * whose stream also assembles compaction blocks. Its messages are a superset of the GA ones (blocks
+ * such as `compaction` are kept and sent back as they came).
+ */
+function openStream(client: Anthropic, params: RequestParams, signal: AbortSignal): MessageStream {
+  const edits = params.context_management?.edits ?? [];
+  if (!edits.length) return client.messages.stream(params, { signal });
+  const beta = client.beta.messages.stream({ ...params, betas: betasFor(edits) } as BetaMessageStreamParams, { signal });
+  return beta as unknown as MessageStream;
 }
 
 export class Account {
@@ -106,7 +122,7 @@ export class Account {
    * each attempt waits for room under the cost guard's daily limit (reserving what the request may
    * use), and feeds the guard after; sends once more after a transient error event inside the stream.
    */
-  async createMessage(params: MessageCreateParamsBase, hooks: StreamHooks = {}): Promise<Message> {
+  async createMessage(params: RequestParams, hooks: StreamHooks = {}): Promise<Message> {
     // What the API cannot take is refused here, before it is uploaded (first: the lookup may wait).
     checkRequestSize(params, await this.contextWindow(params.model));
     if (this.closed) throw new ClaudeError("errors.closed", {}, "aborted");
@@ -159,7 +175,7 @@ export class Account {
     }
   }
 
-  private withKnownToolVersions(params: MessageCreateParamsBase): MessageCreateParamsBase {
+  private withKnownToolVersions(params: RequestParams): RequestParams {
     const known = this.toolVersions.get(params.model);
     return known && params.tools ? { ...params, tools: withVersions(params.tools, known) } : params;
   }
@@ -168,7 +184,7 @@ export class Account {
    * When the API refused a server tool version for this model (a 400 naming it), the request with the
    * next older version, remembered for the model; otherwise undefined.
    */
-  private olderToolVersions(params: MessageCreateParamsBase, err: unknown): MessageCreateParamsBase | undefined {
+  private olderToolVersions(params: RequestParams, err: unknown): RequestParams | undefined {
     if (!(err instanceof BadRequestError) || !params.tools) return undefined;
     const message = String((err.error as any)?.error?.message ?? err.message);
     const older = olderVersions(versionsIn(params.tools), message);
@@ -179,8 +195,8 @@ export class Account {
   }
 
   /** One attempt: the SDK's timeout covers the wait for the headers, the idle watchdog the body. */
-  private async streamOnce(client: Anthropic, params: MessageCreateParamsBase, signal: AbortSignal, hooks: StreamHooks): Promise<Message> {
-    const stream = client.messages.stream(params, { signal });
+  private async streamOnce(client: Anthropic, params: RequestParams, signal: AbortSignal, hooks: StreamHooks): Promise<Message> {
+    const stream = openStream(client, params, signal);
     let stalled = false;
     const watchdog = new IdleWatchdog(this.settings.timeoutSeconds * 1000, () => {
       stalled = true;

@@ -9,6 +9,8 @@ import type {
   ToolUnion,
 } from "@anthropic-ai/sdk/resources/messages";
 import type { ModelCapabilities } from "@anthropic-ai/sdk/resources/models";
+import type { BetaContextManagementConfig } from "@anthropic-ai/sdk/resources/beta/messages/messages";
+import type { ContextEdit } from "./context-editing";
 import { withinBreakpointLimit } from "./cache-breakpoints";
 import type { ModelOptions } from "./options";
 import { modelSupport } from "./models";
@@ -23,15 +25,20 @@ export interface RequestParts {
   outputFormat?: OutputConfig["format"];
   /** Server tools are for conversations; one-shot tasks may leave them out. */
   serverTools?: boolean;
+  /** What the API does when the history is full (compaction, clearing); see context-editing.ts. */
+  contextEdits?: ContextEdit[];
 }
+
+/** A request as the account sends it: the Messages API's, plus context management (a beta, sent through the beta client). */
+export type RequestParams = MessageCreateParamsBase & { context_management?: BetaContextManagementConfig };
 
 /**
  * `capabilities` are what the models endpoint says the model takes; undefined when it could not be
  * asked (then every option is sent as set). Options are fitted to the model first (fitToModel).
  */
-export function buildRequest(options: ModelOptions, parts: RequestParts, capabilities?: ModelCapabilities | null): MessageCreateParamsBase {
+export function buildRequest(options: ModelOptions, parts: RequestParts, capabilities?: ModelCapabilities | null): RequestParams {
   const cache: CacheControlEphemeral = { type: "ephemeral", ...(options.cacheTtl === "1h" ? { ttl: "1h" } : {}) };
-  const params: MessageCreateParamsBase = {
+  const params: RequestParams = {
     model: options.model,
     max_tokens: options.maxTokens,
     messages: parts.messages,
@@ -63,6 +70,7 @@ export function buildRequest(options: ModelOptions, parts: RequestParts, capabil
   if (options.effort && modelSupport(capabilities)?.effort.includes(options.effort)) output.effort = options.effort;
   if (parts.outputFormat) output.format = parts.outputFormat;
   if (Object.keys(output).length) params.output_config = output;
+  if (parts.contextEdits?.length) params.context_management = { edits: parts.contextEdits };
   params.messages = withinBreakpointLimit(params);
   return params;
 }

@@ -5,7 +5,6 @@ import type {
   ContentBlock,
   Container,
   Message,
-  MessageCreateParamsBase,
   MessageParam,
   TextCitation,
   ToolResultBlockParam,
@@ -13,6 +12,8 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeError, describeError } from "../errors";
 import { replayable } from "./history";
+import { compactionUsage } from "../api/context-editing";
+import type { RequestParams } from "../api/request";
 
 export interface ToolCallRecord {
   id: string;
@@ -59,9 +60,9 @@ export interface TurnResult {
 }
 
 export interface TurnSettings {
-  send: (params: MessageCreateParamsBase) => Promise<Message>;
+  send: (params: RequestParams) => Promise<Message>;
   /** Builds the request for the messages so far, before each request, so every one has the same options. */
-  request: (messages: MessageParam[]) => MessageCreateParamsBase;
+  request: (messages: MessageParam[]) => RequestParams;
   runTools: ToolRunner;
   /** Most tool rounds in one turn. */
   maxRounds: number;
@@ -90,18 +91,24 @@ export function emptyUsage(): TurnUsage {
   return { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
 }
 
-/** Every token Claude processed: input, output, and cache writes and reads (for the status line and the cost guard). */
+/**
+ * Every token Claude processed: input, output, and cache writes and reads (for the status line and
+ * the cost guard), with what a compaction made on the way (billed, but outside the top-level fields).
+ */
 export function totalTokens(usage: Partial<Message["usage"]> | TurnUsage | undefined | null): number {
   if (!usage) return 0;
-  return (usage.input_tokens ?? 0) + (usage.output_tokens ?? 0) + (usage.cache_creation_input_tokens ?? 0) + (usage.cache_read_input_tokens ?? 0);
+  const turn = emptyUsage();
+  addUsage(turn, usage);
+  return turn.input_tokens + turn.output_tokens + turn.cache_creation_input_tokens + turn.cache_read_input_tokens;
 }
 
-export function addUsage(total: TurnUsage, usage: Partial<Message["usage"]> | undefined): void {
+export function addUsage(total: TurnUsage, usage: Partial<Message["usage"]> | TurnUsage | undefined | null): void {
   if (!usage) return;
-  total.input_tokens += usage.input_tokens ?? 0;
-  total.output_tokens += usage.output_tokens ?? 0;
-  total.cache_creation_input_tokens += usage.cache_creation_input_tokens ?? 0;
-  total.cache_read_input_tokens += usage.cache_read_input_tokens ?? 0;
+  const compaction = compactionUsage(usage);
+  total.input_tokens += (usage.input_tokens ?? 0) + compaction.input_tokens;
+  total.output_tokens += (usage.output_tokens ?? 0) + compaction.output_tokens;
+  total.cache_creation_input_tokens += (usage.cache_creation_input_tokens ?? 0) + compaction.cache_creation_input_tokens;
+  total.cache_read_input_tokens += (usage.cache_read_input_tokens ?? 0) + compaction.cache_read_input_tokens;
 }
 
 /** The error for a stop reason that ends a turn without an answer; undefined for the others. */
@@ -181,7 +188,7 @@ export async function runTurn(history: MessageParam[], user: MessageParam, setti
 }
 
 /** Code execution runs in a container; naming it again keeps the files of earlier requests. */
-function withContainer(params: MessageCreateParamsBase, id: string | undefined): MessageCreateParamsBase {
+function withContainer(params: RequestParams, id: string | undefined): RequestParams {
   const runsCode = params.tools?.some((tool) => String(tool.type ?? "").startsWith("code_execution"));
   return id && runsCode ? { ...params, container: id } : params;
 }
