@@ -162,7 +162,9 @@ export = function (RED: NodeAPI) {
       // Compacting, the API keeps the history within the cap; dropping turns is left for when it outgrows the window's share.
       const trimAt = compacting ? tokenCap(0, entry?.max_input_tokens) : cap;
       const measure = { tokens: measuredTokens(result.final.usage), cap: trimAt, fixedWeight: fixedWeightOf(system, tools.definitions) };
-      const stored = afterCompaction([...result.history, ...result.added]);
+      // The summaries stay blocks in the store, also after a turn that read them as text (unless room had to be made).
+      const base = result.history === history ? kept : result.history;
+      const stored = afterCompaction([...base, ...result.added]);
       await memory.save(id, stored, options.model, options.caching === "conversation", result.container ?? loaded.container, measure);
       return result;
     }

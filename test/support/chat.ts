@@ -18,9 +18,9 @@ export function chatFlow(url: string, conversation: Record<string, unknown> = {}
 }
 
 /** A chat with one plain tool node (`tool`) whose calls reach the helper `calls`, and a tool result node `result`. */
-export function chatWithToolFlow(url: string, tool: Record<string, unknown>): any[] {
+export function chatWithToolFlow(url: string, tool: Record<string, unknown>, conversation: Record<string, unknown> = {}, accountExtra: Record<string, unknown> = {}): any[] {
   return [
-    ...chatFlow(url),
+    ...chatFlow(url, conversation, accountExtra),
     { id: "tool", type: "claude-tool", z: "tab", mode: "plain", timeout: 30, ...tool, wires: [["calls"]] },
     { id: "calls", type: "helper", z: "tab" },
     { id: "result", type: "claude-tool-result", z: "tab" },
