@@ -4,6 +4,7 @@ import assert from "assert";
 import Anthropic from "@anthropic-ai/sdk";
 import type { BetaMessage, BetaMessageParam } from "@anthropic-ai/sdk/resources/beta/messages/messages";
 import { AnthropicStandIn, DEFAULT_MODELS, promptTokens } from "../../standins/anthropic-standin";
+import { PromptCacheSim } from "../../standins/prompt-cache-sim";
 import { CLEARED_TOOL_RESULT, effectiveMessages, SUMMARY_PREFIX } from "../../standins/context-management";
 
 const COMPACT = ["compact-2026-01-12"] as const;
@@ -133,6 +134,19 @@ describe("Anthropic stand-in: context management", function () {
       assert.strictEqual((answer.content[0] as any).text, "You said: And now?");
       assert.ok(answer.usage.input_tokens < 2000, `input ${answer.usage.input_tokens} counts only the summary onwards`);
       assert.strictEqual(api.compactions, 1, "no second compaction below the trigger");
+    });
+
+    it("simulates the prompt cache over the prompt the model sees, not what the client sent", async () => {
+      const first = conversation(60_000);
+      api.reply({ content: [{ type: "text", text: "Noted all three." }] });
+      const compacted = await client.beta.messages.create({ model: MODEL, max_tokens: 1000, messages: first, ...compactEdit(), betas: [...COMPACT] });
+      api.cacheSimulation = new PromptCacheSim({ minTokens: 1 });
+      const next: BetaMessageParam[] = [...first, { role: "assistant", content: compacted.content as any }, { role: "user", content: "And now?" }];
+      const answer = await client.beta.messages.create({ model: MODEL, max_tokens: 1000, messages: next, cache_control: { type: "ephemeral" }, betas: [...COMPACT] });
+      const { input_tokens, cache_creation_input_tokens, cache_read_input_tokens } = answer.usage;
+      const total = input_tokens + (cache_creation_input_tokens ?? 0) + (cache_read_input_tokens ?? 0);
+      assert.ok(total > 0 && total < 2000, `the cache saw ${total} tokens`);
+      assert.ok((cache_creation_input_tokens ?? 0) > 0, "the automatic breakpoint wrote the effective prompt");
     });
 
     it("refuses a compaction block whose summary or signature was changed", async () => {
