@@ -5,6 +5,9 @@ import * as http from "http";
 import type { AddressInfo } from "net";
 import { effortLevels, modelRequestProblem, shapeThinking, takesServerTool, type EffortLevel } from "./model-rules";
 import { breakpoints, CacheRuleError, promptBlocks, type CacheUsage, type PromptCacheSim } from "./prompt-cache-sim";
+import { betasOf, contextManagementCapability, contextManagementProblem, manageContext, promptTokens, type ContextEditType, type ContextOutcome } from "./context-management";
+
+export { promptTokens } from "./context-management";
 
 export interface RecordedRequest {
   method: string;
@@ -15,6 +18,11 @@ export interface RecordedRequest {
   settled: Promise<"finished" | "aborted">;
   /** SSE only: performance.now() when the first text_delta event was written to the socket. */
   firstTextAt?: number;
+  /**
+   * Message requests the stand-in answered: what context management made of the prompt (the
+   * messages the model saw, what was cleared, the compaction this request did).
+   */
+  context?: ContextOutcome;
 }
 
 export interface Reply {
@@ -73,12 +81,16 @@ export interface ModelEntry {
   serverToolVersions?: string[];
   /** No programmatic tool calling: search and fetch versions that run code need `allowed_callers: ["direct"]`. */
   directCallersOnly?: boolean;
+  /** The context management edits the model takes (`context_management.edits`); none when left out. */
+  contextManagement?: ContextEditType[];
 }
+
+const ALL_EDITS: ContextEditType[] = ["compact_20260112", "clear_tool_uses_20250919", "clear_thinking_20251015"];
 
 export const DEFAULT_MODELS: ModelEntry[] = [
   { id: "claude-haiku-4-5", display_name: "Claude Haiku 4.5", max_tokens: 64000, max_input_tokens: 200000, effort: false, adaptive: false, enabledThinking: true, structured_outputs: true },
-  { id: "claude-sonnet-4-6", display_name: "Claude Sonnet 4.6", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: true, structured_outputs: true },
-  { id: "claude-opus-4-7", display_name: "Claude Opus 4.7", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: false, structured_outputs: true, omitsThinking: true },
+  { id: "claude-sonnet-4-6", display_name: "Claude Sonnet 4.6", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: true, structured_outputs: true, contextManagement: ALL_EDITS },
+  { id: "claude-opus-4-7", display_name: "Claude Opus 4.7", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: false, structured_outputs: true, omitsThinking: true, contextManagement: ALL_EDITS },
   { id: "claude-legacy-1", display_name: "Claude Legacy", max_tokens: 8192, max_input_tokens: 200000, effort: false, adaptive: false, enabledThinking: false, structured_outputs: false },
 ];
 
@@ -123,6 +135,10 @@ export class AnthropicStandIn {
    * with the stop reason `model_context_window_exceeded`. Usage then reports the estimate as input.
    */
   contextLimit?: number;
+  /** Compactions done (compaction blocks issued) so far. */
+  compactions = 0;
+  /** Signature → summary of every compaction block issued, to recognise them unchanged when sent back. */
+  private issuedCompactions = new Map<string, string>();
 
   get url(): string {
     const address = this.server.address() as AddressInfo;
@@ -224,15 +240,24 @@ export class AnthropicStandIn {
       return sendError(res, 404, { type: "not_found_error", message: `no route ${req.method} ${url.pathname}` }, requestId);
     }
     if (tooLarge) return sendError(res, 413, { type: "request_too_large", message: "Request exceeds the maximum allowed number of bytes." }, requestId);
-    const refused = this.requestProblem(recorded.body);
+    const refused = this.requestProblem(recorded);
     if (refused) return sendError(res, 400, { type: "invalid_request_error", message: refused }, requestId);
-    const prompt = promptTokens(recorded.body);
+    const context = manageContext(recorded.body);
+    recorded.context = context;
+    // A compaction reads the whole effective prompt, so that has to fit the window.
+    const prompt = context.promptTokens;
     if (this.contextLimit && prompt > this.contextLimit) {
       return sendError(res, 400, { type: "invalid_request_error", message: `prompt is too long: ${prompt} tokens > ${this.contextLimit} maximum` }, requestId);
     }
     this.active++;
     this.peakActive = Math.max(this.peakActive, this.active);
     settled.then(() => this.active--);
+    if (context.compaction?.pause) {
+      // Paused after compaction: the answer is the compaction block alone; the next request goes on.
+      const message = withContextManagement(pausedMessage(this.compact(context), recorded.body, context), recorded.body, context);
+      if (recorded.body?.stream) return this.stream(res, message, {}, requestId, recorded);
+      return sendJson(res, 200, message);
+    }
     const responder = this.queue.shift() ?? this.fallback;
     const reply = await responder(recorded);
     if (reply.delayMs && reply.stallAfterEvents === undefined) await this.sleep(reply.delayMs);
@@ -245,25 +270,39 @@ export class AnthropicStandIn {
     if (reply.status && reply.status >= 400) {
       return sendError(res, reply.status, reply.error ?? { type: "api_error", message: "error" }, reply.requestId ?? requestId, reply.headers);
     }
-    let usage = reply.usage;
+    const compaction = context.compaction && this.compact(context);
+    // What the answer is sampled from: the prompt after clearing, or the summary once compacted.
+    const seen = { ...recorded.body, messages: compaction ? [{ role: "assistant", content: [compaction] }] : context.messages };
+    const seenTokens = compaction ? promptTokens(seen) : prompt;
+    let usage = compaction ? { input_tokens: seenTokens, ...reply.usage } : reply.usage;
     if (this.cacheSimulation) {
       // Entries become readable when a response begins, so the cache is consulted after any delay.
       try {
-        usage = { ...reply.usage, ...flatUsage(this.cacheSimulation.process(recorded.body)) };
+        usage = { ...reply.usage, ...flatUsage(this.cacheSimulation.process(seen)) };
       } catch (err) {
         if (!(err instanceof CacheRuleError)) throw err;
         return sendError(res, 400, { type: "invalid_request_error", message: err.message }, requestId);
       }
     }
     const content = shapeThinking(this.models.find((m) => m.id === recorded.body?.model), reply.content, recorded.body);
-    let message = buildMessage({ ...reply, content, usage }, recorded.body);
-    if (this.contextLimit) message = windowed(message, prompt, this.contextLimit, usage?.input_tokens);
+    let message = buildMessage({ ...reply, content, usage }, seen);
+    if (this.contextLimit) message = windowed(message, seenTokens, this.contextLimit, usage?.input_tokens);
+    if (compaction) message = compacted(message, compaction, context);
+    message = withContextManagement(message, recorded.body, context);
     if (recorded.body?.stream) return this.stream(res, message, reply, requestId, recorded);
     sendJson(res, 200, message, reply.headers);
   }
 
+  /** Issues the compaction block for a request whose prompt passed the compact edit's trigger. */
+  private compact(context: ContextOutcome): CompactionBlock {
+    const signature = `sig-compaction-${++this.compactions}`;
+    this.issuedCompactions.set(signature, context.compaction!.content);
+    return { type: "compaction", content: context.compaction!.content, encrypted_content: null, signature };
+  }
+
   /** Request combinations the real API rejects with a 400, so tests notice when the nodes send them. */
-  private requestProblem(body: any): string | undefined {
+  private requestProblem(recorded: RecordedRequest): string | undefined {
+    const body = recorded.body;
     const model = this.models.find((m) => m.id === body?.model);
     if (body?.output_config?.format && model && !model.structured_outputs) return `${model.id} does not support output_config.format`;
     const forced = body?.tool_choice?.type === "tool" || body?.tool_choice?.type === "any";
@@ -272,6 +311,9 @@ export class AnthropicStandIn {
     if (toolsProblem) return toolsProblem;
     const modelProblem = model && modelRequestProblem(model, body);
     if (modelProblem) return modelProblem;
+    const issued = (block: any) => this.issuedCompactions.get(block.signature) === block.content;
+    const contextProblem = contextManagementProblem(body, betasOf(recorded.headers), model && (model.contextManagement ?? []), String(body?.model), issued);
+    if (contextProblem) return contextProblem;
     return messagesProblem(body?.messages) ?? (this.refuseExtraCacheBreakpoints ? cacheBreakpointProblem(body) : undefined);
   }
 
@@ -391,7 +433,7 @@ function modelInfo(m: ModelEntry): any {
       batch: flag(true),
       citations: flag(true),
       code_execution: flag(takesServerTool(m, "code_execution")),
-      context_management: flag(false),
+      context_management: contextManagementCapability(m.contextManagement),
       effort: { supported: !!m.effort, ...Object.fromEntries(Object.entries(effortLevels(m)).map(([level, ok]) => [level, ok === null ? null : flag(ok)])) },
       image_input: flag(true),
       pdf_input: flag(true),
@@ -424,11 +466,6 @@ export function toolResults(body: any): any[] {
   return last.content.filter((b: any) => b.type === "tool_result");
 }
 
-/** The stand-in's token count of a prompt: its instructions, tools and messages, 4 characters a token. */
-export function promptTokens(body: any): number {
-  return Math.ceil(JSON.stringify([body?.system ?? "", body?.tools ?? [], body?.messages ?? []]).length / 4);
-}
-
 /** The answer as a context window of `limit` lets it out: cut, with the API's stop reason, when it does not fit. */
 function windowed(message: any, prompt: number, limit: number, scriptedInput?: number): any {
   const usage = { ...message.usage, input_tokens: scriptedInput ?? prompt };
@@ -440,6 +477,40 @@ function windowed(message: any, prompt: number, limit: number, scriptedInput?: n
 
 function answerTextOf(content: any[]): string {
   return content.filter((b) => b.type === "text").map((b) => b.text).join("");
+}
+
+interface CompactionBlock {
+  type: "compaction";
+  content: string;
+  encrypted_content: null;
+  signature: string;
+}
+
+function iteration(type: "compaction" | "message", usage: any, model?: string): any {
+  const { input_tokens = 0, output_tokens = 0, cache_creation_input_tokens = 0, cache_read_input_tokens = 0 } = usage;
+  return { type, input_tokens, output_tokens, cache_creation_input_tokens, cache_read_input_tokens, cache_creation: null, ...(type === "message" ? { model: model ?? null } : {}) };
+}
+
+function compactionIteration(block: CompactionBlock, context: ContextOutcome): any {
+  return iteration("compaction", { input_tokens: context.compaction!.inputTokens, output_tokens: Math.max(1, Math.ceil(block.content.length / 4)) });
+}
+
+/** The answer of a compacting request: the compaction block first; its tokens only in `iterations`. */
+function compacted(message: any, block: CompactionBlock, context: ContextOutcome): any {
+  const iterations = [compactionIteration(block, context), iteration("message", message.usage, message.model)];
+  return { ...message, content: [block, ...message.content], usage: { ...message.usage, iterations } };
+}
+
+/** The answer with `pause_after_compaction`: the compaction block alone, nothing sampled after it. */
+function pausedMessage(block: CompactionBlock, body: any, context: ContextOutcome): any {
+  const message = buildMessage({ content: [block], stop_reason: "compaction", usage: { input_tokens: 0, output_tokens: 0 } }, body);
+  return { ...message, usage: { ...message.usage, iterations: [compactionIteration(block, context)] } };
+}
+
+/** A request with `context_management` gets the edits that were applied in its answer. */
+function withContextManagement(message: any, body: any, context: ContextOutcome): any {
+  if (!body?.context_management) return message;
+  return { ...message, context_management: { applied_edits: context.appliedEdits } };
 }
 
 let messageCounter = 0;
@@ -470,9 +541,12 @@ function buildMessage(reply: Reply, body: any): any {
 
 /** The SSE events the API sends for a message: text and JSON arrive as deltas, server tool results whole. */
 function messageEvents(message: any, omitMessageDelta = false): Array<[string, any]> {
-  const { content, stop_reason, stop_sequence, stop_details, usage, container } = message;
+  const { content, stop_reason, stop_sequence, stop_details, usage, container, context_management } = message;
   const events: Array<[string, any]> = [];
-  events.push(["message_start", { type: "message_start", message: { ...message, content: [], stop_reason: null, container: null, usage: { ...usage, output_tokens: 1 } } }]);
+  // Iterations and applied edits are known once the answer is done: they come with message_delta.
+  const { iterations, ...startUsage } = usage;
+  const start = { ...message, content: [], stop_reason: null, container: null, usage: { ...startUsage, output_tokens: 1 }, ...(context_management ? { context_management: null } : {}) };
+  events.push(["message_start", { type: "message_start", message: start }]);
   events.push(["ping", { type: "ping" }]);
   content.forEach((block: any, index: number) => {
     if (block.type === "text") {
@@ -484,6 +558,10 @@ function messageEvents(message: any, omitMessageDelta = false): Array<[string, a
       events.push(["content_block_start", { type: "content_block_start", index, content_block: { type: "thinking", thinking: "", signature: "" } }]);
       if (block.thinking) events.push(["content_block_delta", { type: "content_block_delta", index, delta: { type: "thinking_delta", thinking: block.thinking } }]);
       events.push(["content_block_delta", { type: "content_block_delta", index, delta: { type: "signature_delta", signature: block.signature } }]);
+    } else if (block.type === "compaction") {
+      // The summary arrives whole in one delta, after a start without it.
+      events.push(["content_block_start", { type: "content_block_start", index, content_block: { type: "compaction", content: null, encrypted_content: null, signature: block.signature } }]);
+      events.push(["content_block_delta", { type: "content_block_delta", index, delta: { type: "compaction_delta", content: block.content, encrypted_content: block.encrypted_content } }]);
     } else if (block.type === "tool_use" || block.type === "server_tool_use") {
       events.push(["content_block_start", { type: "content_block_start", index, content_block: { ...block, input: {} } }]);
       const json = JSON.stringify(block.input ?? {});
@@ -494,7 +572,9 @@ function messageEvents(message: any, omitMessageDelta = false): Array<[string, a
     }
     events.push(["content_block_stop", { type: "content_block_stop", index }]);
   });
-  if (!omitMessageDelta) events.push(["message_delta", { type: "message_delta", delta: { stop_reason, stop_sequence, stop_details, container }, usage }]);
+  if (!omitMessageDelta) {
+    events.push(["message_delta", { type: "message_delta", delta: { stop_reason, stop_sequence, stop_details, container }, usage, ...(context_management ? { context_management } : {}) }]);
+  }
   events.push(["message_stop", { type: "message_stop" }]);
   return events;
 }
