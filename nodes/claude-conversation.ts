@@ -159,8 +159,8 @@ export = function (RED: NodeAPI) {
       // A turn that ends after the node was stopped is never delivered, so it is not stored either.
       if (signal.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
       if (result.madeRoom) node.warn(t(RED, "warnings.made-room", { id, dropped: result.madeRoom.dropped }));
-      // Compacting, the API keeps the history within the cap; dropping turns is left for when it outgrows the window's share.
-      const trimAt = compacting ? tokenCap(0, entry?.max_input_tokens) : cap;
+      // When the API summarises or clears at the cap, dropping turns is left for when what Claude reads outgrows the window's share.
+      const trimAt = plan.edits.length ? tokenCap(0, entry?.max_input_tokens) : cap;
       const measure = { tokens: measuredTokens(result.final.usage), cap: trimAt, fixedWeight: fixedWeightOf(system, tools.definitions) };
       // The summaries stay blocks in the store, also after a turn that read them as text (unless room had to be made).
       const base = result.history === history ? kept : result.history;
