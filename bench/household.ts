@@ -2,8 +2,9 @@
 // the live state of the home (a tool result of thousands of tokens, as Home Assistant's
 // GetLiveContext returns). The stand-in enforces the model's context window and prices input with
 // its prompt-cache model. Two strategies: Home Assistant's (instructions and tools cached, the full
-// history sent until the window) and this package's default (whole conversation cached, the history
-// bounded in messages and tokens). Input in input-token equivalents, as in benchmark 4.
+// history sent until the window), this package's default (whole conversation cached, the history
+// bounded in messages and tokens) and its compaction (When full: Claude summarises, on a model that
+// can). Input in input-token equivalents, as in benchmark 4; a summary's own tokens count too.
 import { AnthropicStandIn, DEFAULT_MODELS } from "../test/standins/anthropic-standin";
 import { PromptCacheSim } from "../test/standins/prompt-cache-sim";
 import { price, prose } from "./cost";
@@ -55,7 +56,14 @@ export interface HouseholdResult {
   ours: HouseholdStrategy;
   /** ours.total / ha.total (target ≤ 0.35). */
   ratio: number;
+  /** With compaction, on `compactionModel`. */
+  summarised: HouseholdStrategy & { compactions: number };
+  /** summarised.total / ha.total. */
+  summarisedRatio: number;
 }
+
+/** A model whose entry says it takes compaction; priced alike in input-token equivalents. */
+const COMPACTION_MODEL = "claude-sonnet-4-6";
 
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(1, values.length);
 
@@ -67,8 +75,9 @@ export async function runHousehold(options: HouseholdOptions = HOUSEHOLD_DEFAULT
   const liveContext = prose(options.toolResultTokens * 4, "Live context:");
   const run = async (label: string, account: Record<string, unknown>, conversation: Record<string, unknown>, knowsWindow: boolean): Promise<HouseholdStrategy> => {
     api.cacheSimulation = new PromptCacheSim();
+    const model = String(account.model ?? options.model);
     // Home Assistant does not bound the history by the window: the node is told no window for it.
-    api.models = DEFAULT_MODELS.map((m) => (m.id === options.model ? { ...m, max_input_tokens: knowsWindow ? options.window : 100 * options.window } : m));
+    api.models = DEFAULT_MODELS.map((m) => (m.id === model ? { ...m, max_input_tokens: knowsWindow ? options.window : 100 * options.window } : m));
     let turn = 0;
     const atWindowTurns: number[] = [];
     api.fallback = (req) => {
@@ -80,7 +89,7 @@ export async function runHousehold(options: HouseholdOptions = HOUSEHOLD_DEFAULT
       return { content: [{ type: "text", text: prose(options.replyTokens * 4, `Reply ${turn}.`) }] };
     };
     await runtime.deploy([
-      ...conversationFlow(api.url, { account: { model: options.model, ...account }, conversation: { instructions, ...conversation } }),
+      ...conversationFlow(api.url, { account: { ...account, model }, conversation: { instructions, ...conversation } }),
       { id: "live", type: "claude-tool", z: TAB, x: 100, y: 300, name: "GetLiveContext", description: "The current state of every exposed entity in the home.", mode: "plain", timeout: 30, wires: [["state"]] },
       { id: "state", type: "function", z: TAB, x: 300, y: 300, func: `msg.payload = ${JSON.stringify(liveContext)};\nreturn msg;`, outputs: 1, wires: [["result"]] },
       { id: "result", type: "claude-tool-result", z: TAB, x: 500, y: 300, wires: [] },
@@ -109,7 +118,9 @@ export async function runHousehold(options: HouseholdOptions = HOUSEHOLD_DEFAULT
   try {
     const ha = await run("Home Assistant (system + tools cached, full history)", { caching: "system" }, { maxMessages: 0, maxHistoryTokens: 0 }, false);
     const ours = await run("this package's default", {}, {}, true);
-    return { options, ha, ours, ratio: ours.total / ha.total };
+    const compactionsBefore = api.compactions;
+    const summarised = { ...(await run(`compaction (When full: Claude summarises), on ${COMPACTION_MODEL}`, { model: COMPACTION_MODEL }, { historyMode: "compact" }, true)), compactions: api.compactions - compactionsBefore };
+    return { options, ha, ours, ratio: ours.total / ha.total, summarised, summarisedRatio: summarised.total / ha.total };
   } finally {
     await api.stop();
   }

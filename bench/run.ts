@@ -212,9 +212,11 @@ function householdTable(r: HouseholdResult): string {
     "",
     `default / Home Assistant = ${r.ratio.toFixed(3)} over all turns (target ≤ 0.35: ${met(r.ratio <= 0.35)}); failed turns with the default: ${r.ours.failed} (target 0: ${met(r.ours.failed === 0)})`,
     "",
+    `compaction / Home Assistant = ${r.summarisedRatio.toFixed(3)} over all turns, ${n(r.summarised.compactions)} summaries made (their tokens included); failed turns: ${r.summarised.failed}`,
+    "",
     table(
       ["strategy", "failed turns", "turns at the window", `turn ${Math.floor(o.turns / 4) + 1}`, `turn ${o.turns}`, "last quarter / second quarter", `all ${n(o.turns)} turns`],
-      [row(r.ha), row(r.ours)],
+      [row(r.ha), row(r.ours), row(r.summarised)],
     ),
   ].join("\n");
 }

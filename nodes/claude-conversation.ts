@@ -56,10 +56,18 @@ interface ConversationDef extends NodeDef {
 
 const MAX_CONTINUATIONS = 5;
 
-/** What the API did to the history in this turn: whether it summarised it, and what it cleared in the last request. */
-function contextReport(result: TurnResult): { compacted: boolean; applied_edits: unknown[] } {
-  const applied = (result.final as { context_management?: { applied_edits?: unknown[] } | null }).context_management?.applied_edits;
-  return { compacted: hasCompaction(result.added), applied_edits: Array.isArray(applied) ? applied : [] };
+/**
+ * What the API did to the history in this turn: whether it summarised it, and what it cleared in the
+ * last request (its counts only: nothing else a proxy might put there reaches the message).
+ */
+function contextReport(result: TurnResult): { compacted: boolean; applied_edits: Array<Record<string, string | number>> } {
+  const applied = (result.final as { context_management?: { applied_edits?: unknown } | null }).context_management?.applied_edits;
+  const edits = (Array.isArray(applied) ? applied : []).map((edit) => {
+    const counts: Record<string, string | number> = { type: /^[a-z0-9_]{1,64}$/.test(String(edit?.type)) ? String(edit.type) : "unknown" };
+    for (const key of ["cleared_tool_uses", "cleared_thinking_turns", "cleared_input_tokens"]) if (Number.isFinite(edit?.[key])) counts[key] = edit[key];
+    return counts;
+  });
+  return { compacted: hasCompaction(result.added), applied_edits: edits };
 }
 const SWEEP_MS = 60_000;
 

@@ -118,5 +118,8 @@ describe("benchmarks (smoke run)", function () {
     assert.strictEqual(r.ours.failed, 0);
     assert.strictEqual(r.ours.atWindow, 0, "the default's token cap keeps it clear of the window");
     assert.ok(Math.abs(r.ratio - r.ours.total / r.ha.total) < 1e-9);
+    assert.strictEqual(r.summarised.perTurn.length, r.options.turns);
+    assert.strictEqual(r.summarised.failed, 0, "with compaction, no turn fails either");
+    assert.ok(Math.abs(r.summarisedRatio - r.summarised.total / r.ha.total) < 1e-9);
   });
 });

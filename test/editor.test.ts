@@ -305,6 +305,13 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     assert.strictEqual(await page.locator("#node-input-outputs").inputValue(), "1");
     assert.strictEqual(await page.locator("#node-input-streamInterval").isVisible(), false);
     await page.locator("#node-input-stream").check();
+    // "When full": summaries keep the history in tokens, so the message cap is hidden while they are chosen.
+    assert.strictEqual(await page.inputValue("#node-input-historyMode"), "trim");
+    await page.selectOption("#node-input-historyMode", "compact");
+    assert.strictEqual(await page.locator("#node-input-maxMessages").isVisible(), false);
+    await page.selectOption("#node-input-historyMode", "clear");
+    assert.strictEqual(await page.locator("#node-input-maxMessages").isVisible(), true);
+    await page.selectOption("#node-input-historyMode", "trim");
     await assertRoomyEditor(page, "#node-input-instructions-editor", "#node-input-instructions-expand");
     await assertNoBareKeys(page);
     await assertTooltips(page);
