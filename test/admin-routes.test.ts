@@ -3,6 +3,8 @@ import assert from "assert";
 import { AnthropicStandIn, DEFAULT_MODELS } from "./standins/anthropic-standin";
 import { freePort } from "./support/node-red-process";
 import { ALL_NODES, KEY, account, helper, useStandIn } from "./support/nodes";
+import { loadChat, say } from "./support/chat";
+import { totalTokens } from "../nodes/lib/conversation/turn";
 
 const TYPED_KEY = "sk-ant-typed-in-the-dialog-9876543210";
 
@@ -162,6 +164,24 @@ describe("admin endpoints: the account dialog's model list", function () {
     await helper.load(ALL_NODES, []);
     const res = await helper.request().post("/claude-config/new-account/models").send({ apiKey: TYPED_KEY, baseUrl: api.url }).expect(200);
     assert.strictEqual(res.body.models[0].display_name, "echo [redacted]");
+  });
+});
+
+describe("admin endpoints: today's count in the account dialog", function () {
+  const standIn = useStandIn();
+  let api: AnthropicStandIn;
+  beforeEach(() => (api = standIn()));
+
+  it("answers a deployed account's count of today and its daily limit, and nothing for one not deployed", async () => {
+    const nodes = await loadChat(api, {}, { maxDailyTokens: 5000 });
+    assert.deepStrictEqual((await helper.request().get("/claude-config/account/usage").expect(200)).body, { tokens: 0, max: 5000 });
+    const msg = await say(nodes, { payload: "hello", conversation_id: "a" });
+    const used = totalTokens(msg.claude.usage);
+    assert.ok(used > 0);
+    const res = await helper.request().get("/claude-config/account/usage").expect(200);
+    assert.deepStrictEqual(res.body, { tokens: used, max: 5000 });
+    assert.strictEqual(res.headers["cache-control"], "no-store");
+    assert.deepStrictEqual((await helper.request().get("/claude-config/nowhere/usage").expect(200)).body, { tokens: null });
   });
 });
 

@@ -42,9 +42,18 @@ describe("admin endpoints and permissions", function () {
     });
 
   it("refuses callers who are not logged in", async () => {
+    assert.strictEqual((await fetch(`${nr.url}/claude-config/chat-account/usage`)).status, 401);
     assert.strictEqual((await models("GET")).status, 401);
     assert.strictEqual((await models("POST", undefined, { apiKey: "__PWRD__", baseUrl: elsewhere.url })).status, 401);
     assert.strictEqual(elsewhere.requests.length, 0);
+  });
+
+  it("lets a reader see today's count, without the key", async () => {
+    const res = await fetch(`${nr.url}/claude-config/chat-account/usage`, { headers: { authorization: `Bearer ${tokens.viewer}` } });
+    const text = await res.text();
+    assert.strictEqual(res.status, 200, text);
+    assert.strictEqual(typeof JSON.parse(text).tokens, "number");
+    assert.ok(!text.includes(KEY));
   });
 
   it("lets a reader list the deployed account's models from its own host, and nothing more", async () => {

@@ -526,6 +526,42 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     await page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
   });
 
+  it("shows today's count in the account dialog once a daily limit is set", async () => {
+    const conversation = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "claude-conversation" })[0].id as string);
+    const openAccount = async () => {
+      await openNode(page, conversation);
+      await page.locator("#node-input-btn-config-edit").click();
+      await modelInfo(page, /Claude Haiku 4\.5/);
+      await traysAtRest(page);
+    };
+    const accountId = await page.evaluate((id) => (window as any).RED.nodes.node(id).config as string, conversation);
+    const usage = async () => (await (await fetch(`${nr.url}/claude-config/${accountId}/usage`)).json()) as { tokens: number | null; max?: number };
+    await openAccount();
+    assert.strictEqual(await page.locator("#claude-config-usage-today").isVisible(), false, "no daily limit: no count");
+    await page.fill("#node-config-input-maxDailyTokens", "100000");
+    await page.click("#node-config-dialog-ok");
+    await page.locator("#node-config-dialog-ok").waitFor({ state: "detached" });
+    await page.click("#node-dialog-ok");
+    await page.locator("#node-dialog-ok").waitFor({ state: "detached" });
+    await page.click("#red-ui-header-button-deploy");
+    for (const deadline = Date.now() + 20_000; (await usage()).max !== 100000; await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > deadline) throw new Error("the limit was not deployed");
+    }
+    const injectId = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "inject" }).pop().id as string);
+    await page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${injectId}"] .red-ui-flow-node-button`).click();
+    for (const deadline = Date.now() + 20_000; !((await usage()).tokens! > 0); await new Promise((r) => setTimeout(r, 100))) {
+      if (Date.now() > deadline) throw new Error("nothing was counted");
+    }
+    const counted = (await usage()).tokens!;
+    await openAccount();
+    await page.locator("#claude-config-usage-today").waitFor();
+    assert.strictEqual((await page.locator("#claude-config-usage-today").textContent())?.trim(), `Today so far: ${counted.toLocaleString("en-US")} of 100,000 tokens (as the deployed account counted them).`);
+    await shot(page, "account-usage-today", TRAY);
+    await page.click("#node-config-dialog-cancel");
+    await page.click("#node-dialog-cancel");
+    await page.locator("#node-dialog-cancel").waitFor({ state: "detached" });
+  });
+
   it("says in generate data what the account's model does with a schema", async () => {
     await placeAndEdit(page, "claude-generate-data", 300, 440);
     await page.selectOption("#node-input-config", { label: "Home" });

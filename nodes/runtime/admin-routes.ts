@@ -6,6 +6,8 @@
 //   POST <admin>/claude-config/:id/models   an account as typed in the dialog, deployed or not:
 //                                           body { apiKey?, baseUrl?, headers? } (claude-config.write and flows.write)
 //   Both answer { models } or, with no key at all (none typed, stored or in ANTHROPIC_API_KEY), { models: null, missing: "key" }.
+//   GET  <admin>/claude-config/:id/usage    today's token count of a deployed account and its daily limit:
+//                                           { tokens, max } ({ tokens: null } when not deployed) (claude-config.read)
 //   POST <admin>/claude-schema/check        a JSON Schema as typed in a tool or generate data dialog:
 //                                           body { schema, use: "tool" | "data" } (flows.read)
 //
@@ -41,6 +43,15 @@ export function registerAdminRoutes(RED: NodeAPI): void {
       return fail(res, 409, new ClaudeError("errors.bad-config", { detail: config.problem ?? "" }, "invalid_config"));
     }
     return answer(res, config.account);
+  });
+
+  // The dialog shows today's count beside the daily limit; config nodes have no status to show it in.
+  app.get("/claude-config/:id/usage", needs("claude-config.read"), (req: Request, res: Response) => {
+    const config = RED.nodes.getNode(String(req.params.id)) as ClaudeConfigNode | null;
+    res.set("Cache-Control", "no-store");
+    if (!config || config.type !== "claude-config" || !config.account) return res.json({ tokens: null });
+    const guard = config.account.guard;
+    return res.json({ tokens: guard.today.tokens, max: guard.limits.maxDailyTokens });
   });
 
   app.post("/claude-config/:id/models", needs(["claude-config.write", "flows.write"]), (req: Request, res: Response) => {
