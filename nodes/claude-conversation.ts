@@ -27,6 +27,7 @@ import { warnIfNotDurable } from "./runtime/store-warning";
 import { StreamOutput, type TurnStream } from "./runtime/stream-output";
 import { SharedConversationWatch } from "./lib/conversation/shared-conversation";
 import { toolSources } from "./runtime/tool-sources";
+import type { ClaudeMcpNode } from "./runtime/mcp-node";
 import { memoryToolFor, type LongTermMemory } from "./runtime/memory-tool";
 
 interface ConversationDef extends NodeDef {
@@ -105,8 +106,21 @@ export = function (RED: NodeAPI) {
     const sweeper = setInterval(() => memory.sweep().catch(() => undefined), sweepMs);
     sweeper.unref();
 
+    const unavailableWarned = new Set<string>();
+    /** Says once per server when an MCP server node this conversation uses offers no tools at all (its setup failed, or it is gone). */
+    function warnUnavailableServers(ids: string[]): void {
+      for (const id of ids) {
+        if (toolSources.has(id) || unavailableWarned.has(id)) continue;
+        unavailableWarned.add(id);
+        const server = RED.nodes.getNode(id) as ClaudeMcpNode | null;
+        const detail = server?.problem ?? t(RED, "warnings.mcp-server-gone");
+        node.warn(t(RED, "warnings.mcp-server-unavailable", { server: server?.name || id, detail }));
+      }
+    }
+
     /** The tools of this turn, from the sources this conversation may use (by default the tool nodes on its tab). */
     function gatherTools(secret: readonly string[], signal: AbortSignal): Promise<ToolSet> {
+      warnUnavailableServers((def.mcp ?? []).filter(Boolean));
       const sources = [
         ...(longTerm ? [longTerm.source] : []),
         ...toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z }),

@@ -198,6 +198,21 @@ describe("MCP servers in a conversation", function () {
     assert.ok(warned.every((w) => !w.includes("some-secret-token-1234")));
   });
 
+  it("an MCP server node whose setup failed: the conversation answers without its tools and says why, once", async function () {
+    const { out, chat } = await load({ haServer: "" });
+    for (const n of [1, 2]) {
+      api.reply({ content: [{ type: "text", text: `Answer ${n}` }] });
+      const done = nextMessage(out);
+      chat.receive({ payload: `hello ${n}`, conversation_id: "house" });
+      assert.strictEqual((await done).payload, `Answer ${n}`);
+    }
+    assert.ok(api.messageRequests.every((r) => r.body.tools === undefined), "no tools were offered");
+    assert.deepStrictEqual(
+      warnings(chat).filter((w) => /MCP server node/.test(w)),
+      ['The MCP server node "home" offers no tools, so Claude cannot use them: Choose a Home Assistant server node (node-red-contrib-home-assistant-websocket must be installed). Fix the MCP server node and deploy again.'],
+    );
+  });
+
   it("a tool slower than the timeout gives Claude a timeout error, and the turn ends", async function () {
     let release: () => void = () => undefined;
     mcp.handlers.HassTurnOn = () => new Promise((resolve) => (release = () => resolve({ content: [{ type: "text", text: "late" }] })));

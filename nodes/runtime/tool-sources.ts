@@ -34,6 +34,11 @@ export class ToolSourceRegistry {
     };
   }
 
+  /** Whether a node of this id offers a source right now. */
+  has(id: string): boolean {
+    return this.entries.has(id);
+  }
+
   /**
    * The sources of a conversation, in a stable order (selected: as listed). Two tool nodes of one
    * name are the user's to fix, so that is an error; other clashes the tool set resolves.
