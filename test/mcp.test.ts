@@ -260,6 +260,10 @@ describe("MCP servers in a conversation", function () {
     const [crash] = toolResults(api.messageRequests[2].body);
     assert.deepStrictEqual(echo.content, [{ type: "text", text: "hello from stdio" }]);
     assert.strictEqual(crash.is_error, true);
+    assert.doesNotMatch(JSON.stringify(crash.content), /Zigbee/, "what the server printed is for the user, not for Claude");
+    const told = warnings(helper.getNode("mcp")).filter((w) => /Crash/.test(w));
+    assert.strictEqual(told.length, 1);
+    assert.match(told[0], /Its last output: opening \/dev\/ttyUSB0 \/ fatal: the Zigbee stick is gone$/);
     assert.deepStrictEqual(msg.claude.tool_calls[0].result, { echoed: "hello from stdio" });
     assert.strictEqual(api.messageRequests[0].body.system, undefined, "a stdio server's instructions are added only when asked");
     // Started once (nothing called it after the crash); after the flows stop, no process is left.

@@ -28,7 +28,8 @@ server.setRequestHandler(CallToolRequestSchema, async (request) => {
     case "Echo":
       return { content: [{ type: "text", text: String(args.text) }], structuredContent: { echoed: args.text } };
     case "Crash":
-      process.exit(3);
+      process.stderr.write("opening /dev/ttyUSB0\nfatal: the Zigbee stick is gone\n", () => process.exit(3));
+      return new Promise(() => undefined);
     case "AddTool":
       if (!tools.some((t) => t.name === "Added")) tools.push({ name: "Added", description: "Added later.", inputSchema: { type: "object", properties: {} } });
       await server.sendToolListChanged();

@@ -44,7 +44,8 @@ export class McpToolSource implements ToolSource {
       list = await this.session.tools(signal);
     } catch (err) {
       // The turn goes on with the other sources' tools; the node says why these are missing.
-      this.options.warn(this.text("warnings.mcp-no-tools", { server: this.label, detail: this.problemText(describeMcpError(err)) }));
+      const problem = describeMcpError(err);
+      this.options.warn(this.withOutput(this.text("warnings.mcp-no-tools", { server: this.label, detail: this.problemText(problem) }), problem));
       this.offered.clear();
       return [];
     }
@@ -76,7 +77,7 @@ export class McpToolSource implements ToolSource {
     } catch (err) {
       const problem = describeMcpError(err);
       const message = this.text("errors.mcp-call-failed", { name: call.name, server: this.label, detail: this.problemText(problem) });
-      if (problem.kind !== "stopped") this.options.warn(message);
+      if (problem.kind !== "stopped") this.options.warn(this.withOutput(message, problem));
       return errorOutcome(call, message);
     }
   }
@@ -87,6 +88,12 @@ export class McpToolSource implements ToolSource {
     await this.session.tools(signal).catch(() => undefined);
     const text = this.session.instructions();
     return text === undefined ? undefined : this.clean(text);
+  }
+
+  /** For the node's warning (not Claude's result): what a local server last wrote, when it stopped or could not start. */
+  private withOutput(message: string, problem: McpProblem): string {
+    const output = problem.kind === "unreachable" || problem.kind === "gave_up" || problem.kind === "other" ? this.session.lastOutput : undefined;
+    return output ? `${message} ${this.text("warnings.mcp-last-output", { output })}` : message;
   }
 
   private problemText(problem: McpProblem): string {

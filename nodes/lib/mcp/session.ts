@@ -37,13 +37,20 @@ export class GaveUpError extends Error {
 }
 
 export const DEFAULT_MAX_RESTARTS = 3;
+/** How much of a stdio server's stderr is kept, for the warning when it fails: the end says why it stopped. */
+const STDERR_TAIL_CHARS = 600;
 /** Exits further back than this no longer count: a server that ran for a while deserves a new start. */
 const RESTART_WINDOW_MS = 10 * 60_000;
 
 interface Live {
   client: Client;
   transport: Transport;
+  /** A stdio server's stderr has ended (it exited): what it wrote last is in then. */
+  outputEnded?: Promise<void>;
 }
+
+/** How long a failed call waits for an exited server's last output. */
+const OUTPUT_SETTLE_MS = 1000;
 
 export class McpSession {
   private live?: Live;
@@ -53,6 +60,7 @@ export class McpSession {
   private promptText?: string;
   private serverInstructions?: string;
   private exits: number[] = [];
+  private stderrTail = "";
   private gaveUp?: GaveUpError;
   private readonly lifetime = new AbortController();
   /** Connections opened so far (the first one and every reconnection). */
@@ -62,6 +70,12 @@ export class McpSession {
 
   get closed(): boolean {
     return this.lifetime.signal.aborted;
+  }
+
+  /** The end of what a stdio server wrote to stderr (its last lines, on one line); none for other servers. */
+  get lastOutput(): string | undefined {
+    const lines = this.stderrTail.split(/\r?\n/).map((l) => l.trim()).filter(Boolean);
+    return lines.length ? lines.slice(-3).join(" / ") : undefined;
   }
 
   /** The server's instructions and the chosen prompt's text, as of the last tool list. */
@@ -83,12 +97,17 @@ export class McpSession {
   }
 
   async call(name: string, args: Record<string, unknown>, signal?: AbortSignal): Promise<CallToolResult> {
-    const { client } = await race(this.connect(), signal);
+    const live = await race(this.connect(), signal);
+    const { client } = live;
     try {
       return (await withDeadline((s) => client.callTool({ name, arguments: args }, undefined, { signal: s, timeout: this.options.timeoutMs + 1000 }), this.options.timeoutMs, signal, this.lifetime.signal)) as CallToolResult;
     } catch (err) {
       // A timeout or an answer from the server leaves the session usable; a broken connection does not.
-      if (!(err instanceof DeadlineError) && !(err instanceof StoppedError) && !isProtocolAnswer(err)) this.drop(client);
+      if (!(err instanceof DeadlineError) && !(err instanceof StoppedError) && !isProtocolAnswer(err)) {
+        this.drop(client);
+        // Its stdout can close before the last of its stderr is read: wait a moment for the reason it stopped.
+        if (live.outputEnded) await Promise.race([live.outputEnded, new Promise((resolve) => setTimeout(resolve, OUTPUT_SETTLE_MS).unref())]);
+      }
       throw err;
     }
   }
@@ -139,7 +158,12 @@ export class McpSession {
     if (endpoint.kind === "stdio") {
       this.exits = this.exits.filter((at) => Date.now() - at < RESTART_WINDOW_MS);
       if (this.exits.length > (this.options.maxRestarts ?? DEFAULT_MAX_RESTARTS)) throw (this.gaveUp = new GaveUpError(this.exits.length));
-      return this.start(new StdioClientTransport({ command: endpoint.command, args: endpoint.args, env: endpoint.env, cwd: endpoint.cwd, stderr: "ignore" }));
+      const transport = new StdioClientTransport({ command: endpoint.command, args: endpoint.args, env: endpoint.env, cwd: endpoint.cwd, stderr: "pipe" });
+      const stderr = transport.stderr;
+      // Read as it comes (a full pipe would stall the server), keeping only the end.
+      stderr?.on("data", (chunk: Buffer | string) => (this.stderrTail = (this.stderrTail + String(chunk)).slice(-STDERR_TAIL_CHARS)));
+      const outputEnded = stderr ? new Promise<void>((resolve) => (stderr.once("end", resolve), stderr.once("close", resolve))) : undefined;
+      return this.start(transport, outputEnded);
     }
     const url = new URL(endpoint.url);
     const requestInit = { headers: endpoint.headers };
@@ -154,12 +178,12 @@ export class McpSession {
     }
   }
 
-  private async start(transport: Transport): Promise<Live> {
+  private async start(transport: Transport, outputEnded?: Promise<void>): Promise<Live> {
     const client = new Client(
       { name: "node-red-contrib-claude", version: this.options.clientVersion ?? "0" },
       { listChanged: { tools: { autoRefresh: false, debounceMs: 0, onChanged: () => this.toolsChanged() } } },
     );
-    const live: Live = { client, transport };
+    const live: Live = { client, transport, ...(outputEnded ? { outputEnded } : {}) };
     this.connections++;
     try {
       await withDeadline((signal) => client.connect(transport, { signal, timeout: this.options.timeoutMs + 1000 }), this.options.timeoutMs, this.lifetime.signal);
