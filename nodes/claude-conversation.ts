@@ -13,8 +13,9 @@ import { DEFAULT_TOOL_SEARCH_ABOVE, withToolSearch } from "./lib/tools/tool-sear
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
 import { CONVERSATION_DEFAULTS, HISTORY_MODES } from "./lib/defaults";
-import { planEdits, type HistoryMode } from "./lib/api/context-editing";
-import { afterCompaction, hasCompaction, summariesAsText } from "./lib/conversation/compaction";
+import type { HistoryMode } from "./lib/api/context-editing";
+import { afterCompaction, summariesAsText } from "./lib/conversation/compaction";
+import { contextReport, planHistory } from "./runtime/history-mode";
 import { ClaudeError } from "./lib/errors";
 import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
 import { dropOlderHalf, fixedWeightOf, measuredTokens, tokenCap } from "./lib/conversation/token-cap";
@@ -56,20 +57,6 @@ interface ConversationDef extends NodeDef {
 }
 
 const MAX_CONTINUATIONS = 5;
-
-/**
- * What the API did to the history in this turn: whether it summarised it, and what it cleared in the
- * last request (its counts only: nothing else a proxy might put there reaches the message).
- */
-function contextReport(result: TurnResult): { compacted: boolean; applied_edits: Array<Record<string, string | number>> } {
-  const applied = (result.final as { context_management?: { applied_edits?: unknown } | null }).context_management?.applied_edits;
-  const edits = (Array.isArray(applied) ? applied : []).map((edit) => {
-    const counts: Record<string, string | number> = { type: /^[a-z0-9_]{1,64}$/.test(String(edit?.type)) ? String(edit.type) : "unknown" };
-    for (const key of ["cleared_tool_uses", "cleared_thinking_turns", "cleared_input_tokens"]) if (Number.isFinite(edit?.[key])) counts[key] = edit[key];
-    return counts;
-  });
-  return { compacted: hasCompaction(result.added), applied_edits: edits };
-}
 const SWEEP_MS = 60_000;
 
 export = function (RED: NodeAPI) {
@@ -86,7 +73,6 @@ export = function (RED: NodeAPI) {
       // Summaries keep a compacted history within its tokens; counting messages would drop what they summarise.
       maxMessages: historyMode === "compact" ? 0 : editorNumber(def.maxMessages, CONVERSATION_DEFAULTS.maxMessages, { whole: true }),
     });
-    const unsupportedWarned = new Set<string>();
     const toolTexts = {
       unknownTool: (name: string, known: string[]) => t(RED, "errors.unknown-tool", { name, known: known.join(", ") || "-" }),
       failed: (name: string) => t(RED, "errors.tool-failed", { name }),
@@ -145,11 +131,7 @@ export = function (RED: NodeAPI) {
       const loaded = await memory.load(id);
       if (loaded.discarded) node.warn(t(RED, "warnings.history-reset", { id, problem: loaded.discarded }));
       const cap = tokenCap(maxHistoryTokens, entry?.max_input_tokens);
-      const plan = planEdits(historyMode, cap, options.thinking !== "off", entry?.capabilities);
-      if (plan.unsupported && !unsupportedWarned.has(options.model)) {
-        unsupportedWarned.add(options.model);
-        node.warn(t(RED, `warnings.history-mode-unsupported-${plan.unsupported}`, { model: options.model }));
-      }
+      const plan = planHistory(RED, node, historyMode, cap, options, entry);
       const compacting = plan.edits.some((edit) => edit.type === "compact_20260112");
       const kept = loaded.model && loaded.model !== options.model ? withoutThinking(loaded.messages) : loaded.messages;
       // A summary made earlier stays in the conversation as text when this request does not compact.
