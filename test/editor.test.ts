@@ -549,10 +549,10 @@ for (const runtime of RUNTIMES) describe(`the editor of ${runtime.name} in a rea
     }
     const injectId = await page.evaluate(() => (window as any).RED.nodes.filterNodes({ type: "inject" }).pop().id as string);
     await page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${injectId}"] .red-ui-flow-node-button`).click();
-    for (const deadline = Date.now() + 20_000; !((await usage()).tokens! > 0); await new Promise((r) => setTimeout(r, 100))) {
-      if (Date.now() > deadline) throw new Error("nothing was counted");
-    }
+    // The turn is over (and counted whole, over all its requests) when the node's status says today's count.
+    await page.locator(`#red-ui-workspace-chart g.red-ui-flow-node-group[id="${conversation}"] .red-ui-flow-node-status-label`).filter({ hasText: /of 100000 today/ }).waitFor();
     const counted = (await usage()).tokens!;
+    assert.ok(counted > 0);
     await openAccount();
     await page.locator("#claude-config-usage-today").waitFor();
     assert.strictEqual((await page.locator("#claude-config-usage-today").textContent())?.trim(), `Today so far: ${counted.toLocaleString("en-US")} of 100,000 tokens (as the deployed account counted them).`);

@@ -141,6 +141,35 @@ export async function startNodeRed(opts: NodeRedOptions = {}): Promise<NodeRedPr
     }
     await new Promise((r) => setTimeout(r, 200));
   }
+  await startupLogged(() => out, hasFlows(flowFile));
 
   return { url, port, userDir, flowFile, child, output: () => out, stop };
+}
+
+const count = (text: string, line: string) => text.split(line).length - 1;
+
+/** Whether the flow file holds any node (its flows start after the server is up). */
+function hasFlows(flowFile: string): boolean {
+  try {
+    const flows = JSON.parse(fs.readFileSync(flowFile, "utf8"));
+    return Array.isArray(flows) ? flows.length > 0 : !!flows && typeof flows === "object";
+  } catch {
+    return false;
+  }
+}
+
+/**
+ * Waits until what Node-RED logged while starting has reached us: its output arrives through a pipe,
+ * and can lag behind the admin API's first answer. A flow start logged late would pass for the start
+ * of flows deployed later (see `deploy` in chat-process.ts). Flows that cannot start (missing node
+ * types) never log "Started flows": after a while the wait gives up quietly.
+ */
+async function startupLogged(output: () => string, withFlows: boolean, timeoutMs = 10_000): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  const done = () => {
+    const text = output();
+    const started = count(text, "Started flows");
+    return text.includes("Server now running") && started >= count(text, "Starting flows") && (!withFlows || started > 0);
+  };
+  while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));
 }
