@@ -134,6 +134,30 @@
     return editor;
   }
 
+  /** Fills a context store <select>: the default store (shown as `defaultLabel`), then the others settings.js defines. */
+  function fillStores(select, value, defaultLabel) {
+    var stores = (RED.settings.context && RED.settings.context.stores) || [];
+    $(select).append($("<option></option>").val("").text(defaultLabel));
+    stores.forEach(function (s) {
+      if (s !== "default") $(select).append($("<option></option>").val(s).text(s));
+    });
+    $(select).val(value || "");
+  }
+
+  /** A row of a checkbox list (tools, servers): the box carries `attr` = `value`. Returns the row. */
+  function checkRow(list, rowClass, attr, value, checked) {
+    var row = $("<div></div>").addClass(rowClass).appendTo(list);
+    $('<input type="checkbox" style="width: auto; margin: 0 6px 0 0">').attr(attr, value).prop("checked", checked).appendTo(row);
+    return row;
+  }
+
+  /** The `attr` values of the ticked boxes in a checkbox list, in their order. */
+  function checkedValues(list, attr) {
+    return $(list).find("input:checked").map(function () {
+      return $(this).attr(attr);
+    }).get();
+  }
+
   /** Where a typed input of these nodes may read from. */
   var INPUT_TYPES = ["msg", "flow", "global", "str", "env"];
 
@@ -153,6 +177,9 @@
     isJsonObjectOrEmpty: isJsonObjectOrEmpty,
     watchSchema: watchSchema,
     codeEditor: codeEditor,
+    fillStores: fillStores,
+    checkRow: checkRow,
+    checkedValues: checkedValues,
     text: text,
     describeStructuredOutput: describeStructuredOutput
   };
