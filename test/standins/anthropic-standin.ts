@@ -6,7 +6,7 @@ import type { AddressInfo } from "net";
 import { Arrivals, closeServer, listenOnLoopback } from "./loopback";
 import { effortLevels, modelRequestProblem, shapeThinking, takesServerTool, type EffortLevel } from "./model-rules";
 import { breakpoints, CacheRuleError, promptBlocks, type CacheUsage, type PromptCacheSim } from "./prompt-cache-sim";
-import { betasOf, blocksOf, contextManagementCapability, contextManagementProblem, manageContext, promptTokens, type ContextEditType, type ContextOutcome } from "./context-management";
+import { betasOf, blocksOf, CONTEXT_EDIT_TYPES, contextManagementCapability, contextManagementProblem, manageContext, promptTokens, type ContextEditType, type ContextOutcome } from "./context-management";
 
 export { promptTokens } from "./context-management";
 
@@ -86,12 +86,10 @@ export interface ModelEntry {
   contextManagement?: ContextEditType[];
 }
 
-const ALL_EDITS: ContextEditType[] = ["compact_20260112", "clear_tool_uses_20250919", "clear_thinking_20251015"];
-
 export const DEFAULT_MODELS: ModelEntry[] = [
   { id: "claude-haiku-4-5", display_name: "Claude Haiku 4.5", max_tokens: 64000, max_input_tokens: 200000, effort: false, adaptive: false, enabledThinking: true, structured_outputs: true },
-  { id: "claude-sonnet-4-6", display_name: "Claude Sonnet 4.6", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: true, structured_outputs: true, contextManagement: ALL_EDITS },
-  { id: "claude-opus-4-7", display_name: "Claude Opus 4.7", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: false, structured_outputs: true, omitsThinking: true, contextManagement: ALL_EDITS },
+  { id: "claude-sonnet-4-6", display_name: "Claude Sonnet 4.6", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: true, structured_outputs: true, contextManagement: CONTEXT_EDIT_TYPES },
+  { id: "claude-opus-4-7", display_name: "Claude Opus 4.7", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: false, structured_outputs: true, omitsThinking: true, contextManagement: CONTEXT_EDIT_TYPES },
   { id: "claude-legacy-1", display_name: "Claude Legacy", max_tokens: 8192, max_input_tokens: 200000, effort: false, adaptive: false, enabledThinking: false, structured_outputs: false },
 ];
 
