@@ -1,4 +1,4 @@
-// 6. What keeping every turn on disk at once costs: the conversation memory saving one turn into
+// 8. What keeping every turn on disk at once costs: the conversation memory saving one turn into
 // Node-RED's own `localfilesystem` store with `cache: false` (each save reads and writes the node's
 // whole context file), by how many conversations the node holds; and one write of the daily count.
 import * as fs from "fs";
@@ -6,6 +6,7 @@ import * as os from "os";
 import * as path from "path";
 import type { MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { ConversationMemory, type ContextLike } from "../nodes/lib/conversation/memory";
+import { measure, median, percentile } from "./support/measure";
 
 export interface DurableStoreOptions {
   /** How many conversations the node holds, one row each. */
@@ -50,16 +51,10 @@ function history(messages: number, salt: string): MessageParam[] {
   );
 }
 
-const percentile = (sorted: number[], p: number) => sorted[Math.min(sorted.length - 1, Math.floor(sorted.length * p))];
-
 async function timed(times: number, run: () => Promise<void>): Promise<number[]> {
   const ms: number[] = [];
-  for (let i = 0; i < times; i++) {
-    const start = process.hrtime.bigint();
-    await run();
-    ms.push(Number(process.hrtime.bigint() - start) / 1e6);
-  }
-  return ms.sort((a, b) => a - b);
+  for (let i = 0; i < times; i++) ms.push((await measure(run)).wallMs);
+  return ms;
 }
 
 export async function runDurableStore(options: DurableStoreOptions = DURABLE_STORE_DEFAULTS): Promise<DurableStoreResult> {
@@ -75,11 +70,11 @@ export async function runDurableStore(options: DurableStoreOptions = DURABLE_STO
       let turn = 0;
       const ms = await timed(options.writes, () => memory.save("c0", history(options.messages, `turn ${turn++}`)));
       const fileBytes = fs.statSync(path.join(dir, "context", "flow", `node${i}.json`)).size;
-      rows.push({ conversations, fileBytes, p50Ms: percentile(ms, 0.5), p99Ms: percentile(ms, 0.99) });
+      rows.push({ conversations, fileBytes, p50Ms: median(ms), p99Ms: percentile(ms, 99) });
     }
     let tokens = 0;
     const count = await timed(options.writes, () => new Promise((resolve) => store.set("global", "claude_usage_account", { day: "2026-12-1", tokens: (tokens += 100) }, () => resolve())));
-    return { options, rows, countP50Ms: percentile(count, 0.5) };
+    return { options, rows, countP50Ms: median(count) };
   } finally {
     await store.close();
     fs.rmSync(dir, { recursive: true, force: true });

@@ -1,7 +1,7 @@
-// 6. A household conversation of many turns with large tool results: every few turns Claude fetches
+// 9. A household conversation of many turns with large tool results: every few turns Claude fetches
 // the live state of the home (a tool result of thousands of tokens, as Home Assistant's
 // GetLiveContext returns). The stand-in enforces the model's context window and prices input with
-// its prompt-cache model. Two strategies: Home Assistant's (instructions and tools cached, the full
+// its prompt-cache model. Three strategies: Home Assistant's (instructions and tools cached, the full
 // history sent until the window), this package's default (whole conversation cached, the history
 // bounded in messages and tokens) and its compaction (When full: Claude summarises, on a model that
 // can). Input in input-token equivalents, as in benchmark 4; a summary's own tokens count too.

@@ -10,7 +10,7 @@ import { McpSession } from "../nodes/lib/mcp/session";
 import { HaMcpStandIn } from "../test/standins/ha-mcp-standin";
 import { AnthropicStandIn } from "../test/standins/anthropic-standin";
 import { Conversations, conversationFlow } from "./support/flows";
-import { median, percentile } from "./support/measure";
+import { measure, median, percentile } from "./support/measure";
 import { startRuntime } from "./support/node-red";
 
 export interface McpOptions {
@@ -81,9 +81,7 @@ export async function runMcp(options: McpOptions): Promise<McpResult> {
     const listingsBefore = server.listings;
     const listTimes: number[] = [];
     for (let i = 0; i < options.turns; i++) {
-      const start = process.hrtime.bigint();
-      await source.tools(signal);
-      listTimes.push(Number(process.hrtime.bigint() - start) / 1e6);
+      listTimes.push((await measure(() => source.tools(signal))).wallMs);
     }
     const listings = server.listings - listingsBefore + 1;
 
@@ -101,15 +99,13 @@ export async function runMcp(options: McpOptions): Promise<McpResult> {
       const a: number[] = [];
       const b: number[] = [];
       const viaSourceOnce = async (id: string) => {
-        const start = process.hrtime.bigint();
-        const outcome = await source.call({ type: "tool_use", id, name: "HassTurnOn", input: ARGS } as ToolUseBlock, origin, signal);
-        a.push(Number(process.hrtime.bigint() - start) / 1e6);
+        const { wallMs, value: outcome } = await measure(() => source.call({ type: "tool_use", id, name: "HassTurnOn", input: ARGS } as ToolUseBlock, origin, signal));
+        a.push(wallMs);
         if (!outcome.block.is_error && JSON.stringify(outcome.block.content).includes("action_done")) sourceOk++;
       };
       const directOnce = async () => {
-        const start = process.hrtime.bigint();
-        const result = await client.callTool({ name: "HassTurnOn", arguments: ARGS });
-        b.push(Number(process.hrtime.bigint() - start) / 1e6);
+        const { wallMs, value: result } = await measure(() => client.callTool({ name: "HassTurnOn", arguments: ARGS }));
+        b.push(wallMs);
         if (!result.isError && JSON.stringify(result.content).includes("action_done")) directOk++;
       };
       // Alternating which goes first, so neither gains from following the other.
@@ -153,9 +149,10 @@ async function turnsThroughNodeRed(options: McpOptions, server: HaMcpStandIn): P
     await runtime.deploy(flows(withMcp));
     const conversations = new Conversations(runtime);
     await conversations.say(`warm-${round}-${withMcp}`, "hello");
-    const start = process.hrtime.bigint();
-    for (let i = 0; i < options.flowTurns; i++) await conversations.say(`r${round}-${withMcp}-${i}`, "hello");
-    return options.flowTurns / (Number(process.hrtime.bigint() - start) / 1e9);
+    const { wallMs } = await measure(async () => {
+      for (let i = 0; i < options.flowTurns; i++) await conversations.say(`r${round}-${withMcp}-${i}`, "hello");
+    });
+    return options.flowTurns / (wallMs / 1000);
   };
   try {
     const withMcp: number[] = [];

@@ -1,4 +1,4 @@
-// 6. Streaming out: the time from the stand-in writing an answer's first text event to the first
+// 7. Streaming out: the time from the stand-in writing an answer's first text event to the first
 // partial message reaching the next node, through the conversation node's stream output, versus a
 // function node that runs the SDK's stream itself and sends each piece of text on at once. Both in
 // the same Node-RED, against the stand-in in this process (so both clocks are the same). Then how many

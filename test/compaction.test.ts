@@ -5,24 +5,17 @@
 import assert from "assert";
 import { historyProblem } from "../nodes/lib/conversation/history";
 import { AnthropicStandIn, DEFAULT_MODELS, lastUserText, type RecordedRequest } from "./standins/anthropic-standin";
-import { CLEARED_TOOL_RESULT, SUMMARY_PREFIX } from "./standins/context-management";
+import { betasOf, blocksOf, CLEARED_TOOL_RESULT, SUMMARY_PREFIX } from "./standins/context-management";
 import { chatFlow, chatWithToolFlow, loadChat, say } from "./support/chat";
-import { ALL_NODES, KEY, helper, nextMessage, useStandIn } from "./support/nodes";
+import { ALL_NODES, KEY, helper, nextMessage, useStandIn, warnings } from "./support/nodes";
 
 const SONNET = "claude-sonnet-4-6";
 const WINDOW = 150_000;
 /** About 6,000 tokens of text, different each turn; the first says who is speaking. */
 const big = (n: number) => (n === 1 ? "My name is Ada and I live in Berlin. " : `Message ${n}: `) + "the kitchen light and the hallway sensor ".repeat(600);
 
-function warnings(node: any): string[] {
-  return node.warn.getCalls().filter((c: any) => c.thisValue === node).map((c: any) => String(c.args[0]));
-}
-
-function betas(request: RecordedRequest): string[] {
-  return String(request.headers["anthropic-beta"] ?? "").split(",").map((b) => b.trim()).filter(Boolean);
-}
-
-const compactionsIn = (messages: any[]) => messages.flatMap((m) => (Array.isArray(m.content) ? m.content.filter((b: any) => b.type === "compaction") : []));
+const betas = (request: RecordedRequest) => betasOf(request.headers);
+const compactionsIn = (messages: any[]) => messages.flatMap((m) => blocksOf(m).filter((b) => b.type === "compaction"));
 
 describe("a full history handled by the API", function () {
   this.timeout(120_000);

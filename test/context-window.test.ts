@@ -5,15 +5,11 @@ import assert from "assert";
 import { historyProblem } from "../nodes/lib/conversation/history";
 import { AnthropicStandIn, DEFAULT_MODELS, lastUserText, promptTokens } from "./standins/anthropic-standin";
 import { chatFlow, chatWithToolFlow, loadChat, say } from "./support/chat";
-import { ALL_NODES, KEY, helper, nextMessage, useStandIn } from "./support/nodes";
+import { ALL_NODES, KEY, argsOf, helper, nextMessage, useStandIn } from "./support/nodes";
 
 const WINDOW = 4000;
 /** About 500 tokens of text, different each turn. */
 const long = (n: number) => `Message ${n}: ` + "the kitchen light and the hallway sensor ".repeat(50);
-
-function argsOf(node: any, method: "error" | "warn"): any[][] {
-  return node[method].getCalls().filter((c: any) => c.thisValue === node).map((c: any) => c.args);
-}
 
 /** The warnings about the context window (others, such as the store's durability, are not this test's). */
 function windowWarnings(node: any): string[] {

@@ -12,6 +12,7 @@ import { ASSIST_PROMPT, HaMcpStandIn } from "./standins/ha-mcp-standin";
 import { HomeAssistantStandIn } from "./standins/home-assistant-standin";
 import { homeAssistantNodes, serverConfigNode, serverCredentials, useHomeAssistantUserDir, waitForHomeAssistant } from "./support/home-assistant-nodes";
 import { ALL_NODES, KEY, account, claudeMcp, helper, nextError, nextMessage, useStandIn } from "./support/nodes";
+import { alive, until } from "./support/wait";
 
 type FlowNode = Record<string, any>;
 const SERVER = "ha-server";
@@ -31,23 +32,6 @@ function flow(claudeUrl: string, mcp: FlowNode, extra: FlowNode[] = []): FlowNod
     { id: "out", type: "helper", z: "tab" },
     ...extra,
   ];
-}
-
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
 }
 
 /** Every warning a node gave, as text. */

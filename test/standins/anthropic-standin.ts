@@ -3,9 +3,10 @@
 // Tests script what Claude answers; every request is recorded so tests can assert on it.
 import * as http from "http";
 import type { AddressInfo } from "net";
+import { Arrivals, closeServer, listenOnLoopback } from "./loopback";
 import { effortLevels, modelRequestProblem, shapeThinking, takesServerTool, type EffortLevel } from "./model-rules";
 import { breakpoints, CacheRuleError, promptBlocks, type CacheUsage, type PromptCacheSim } from "./prompt-cache-sim";
-import { betasOf, contextManagementCapability, contextManagementProblem, manageContext, promptTokens, type ContextEditType, type ContextOutcome } from "./context-management";
+import { betasOf, blocksOf, CONTEXT_EDIT_TYPES, contextManagementCapability, contextManagementProblem, manageContext, promptTokens, type ContextEditType, type ContextOutcome } from "./context-management";
 
 export { promptTokens } from "./context-management";
 
@@ -85,12 +86,10 @@ export interface ModelEntry {
   contextManagement?: ContextEditType[];
 }
 
-const ALL_EDITS: ContextEditType[] = ["compact_20260112", "clear_tool_uses_20250919", "clear_thinking_20251015"];
-
 export const DEFAULT_MODELS: ModelEntry[] = [
   { id: "claude-haiku-4-5", display_name: "Claude Haiku 4.5", max_tokens: 64000, max_input_tokens: 200000, effort: false, adaptive: false, enabledThinking: true, structured_outputs: true },
-  { id: "claude-sonnet-4-6", display_name: "Claude Sonnet 4.6", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: true, structured_outputs: true, contextManagement: ALL_EDITS },
-  { id: "claude-opus-4-7", display_name: "Claude Opus 4.7", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: false, structured_outputs: true, omitsThinking: true, contextManagement: ALL_EDITS },
+  { id: "claude-sonnet-4-6", display_name: "Claude Sonnet 4.6", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: true, structured_outputs: true, contextManagement: CONTEXT_EDIT_TYPES },
+  { id: "claude-opus-4-7", display_name: "Claude Opus 4.7", max_tokens: 128000, max_input_tokens: 1000000, effort: true, adaptive: true, enabledThinking: false, structured_outputs: true, omitsThinking: true, contextManagement: CONTEXT_EDIT_TYPES },
   { id: "claude-legacy-1", display_name: "Claude Legacy", max_tokens: 8192, max_input_tokens: 200000, effort: false, adaptive: false, enabledThinking: false, structured_outputs: false },
 ];
 
@@ -115,9 +114,8 @@ export class AnthropicStandIn {
    */
   cacheSimulation?: PromptCacheSim;
   private server = http.createServer((req, res) => this.handle(req, res));
-  private sockets = new Set<import("net").Socket>();
   private timers = new Set<NodeJS.Timeout>();
-  private waiters: Array<() => boolean> = [];
+  private arrivals = new Arrivals();
   /** Message requests being answered right now, and the most there ever were at once. */
   active = 0;
   peakActive = 0;
@@ -151,18 +149,13 @@ export class AnthropicStandIn {
   }
 
   async start(): Promise<this> {
-    this.server.on("connection", (socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
     for (const timer of this.timers) clearTimeout(timer);
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   /** Queue answers for the coming message requests. */
@@ -182,20 +175,7 @@ export class AnthropicStandIn {
    * they are recorded before they are answered.
    */
   whenRequests(count: number, which: (r: RecordedRequest) => boolean = isMessageRequest): Promise<RecordedRequest[]> {
-    return new Promise((resolve) => {
-      const check = () => {
-        const found = this.requests.filter(which);
-        if (found.length < count) return false;
-        resolve(found);
-        return true;
-      };
-      if (!check()) this.waiters.push(check);
-    });
-  }
-
-  /** Connections from clients that are open right now. */
-  get openConnections(): number {
-    return this.sockets.size;
+    return this.arrivals.when(count, () => this.requests.filter(which));
   }
 
   private sleep(ms: number): Promise<void> {
@@ -221,7 +201,7 @@ export class AnthropicStandIn {
     const text = tooLarge ? "" : Buffer.concat(chunks).toString("utf8");
     const recorded: RecordedRequest = { method: req.method ?? "GET", path: url.pathname, headers: req.headers, body: text ? safeParse(text) : undefined, settled };
     this.requests.push(recorded);
-    this.waiters = this.waiters.filter((check) => !check());
+    this.arrivals.check();
     const requestId = this.echoKey ? `req_${keyOf(req.headers)}` : `req_standin_${++requestCounter}`;
     res.setHeader("request-id", requestId);
     if (this.acceptedKeys && !this.acceptedKeys.includes(keyOf(req.headers))) {
@@ -365,8 +345,8 @@ function clientToolsProblem(tools: any[] | undefined): string | undefined {
 function messagesProblem(messages: any[] | undefined): string | undefined {
   if (!Array.isArray(messages) || !messages.length) return "messages: at least one message is required";
   for (const [i, m] of messages.entries()) {
-    const blocks = typeof m.content === "string" ? [{ type: "text", text: m.content }] : m.content;
-    if (!Array.isArray(blocks) || !blocks.length) return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
+    const blocks = blocksOf(m);
+    if (!blocks.length) return `messages.${i}: all messages must have non-empty content except for the optional final assistant message`;
     if (blocks.some((b: any) => b.type === "text" && !String(b.text ?? "").trim())) return `messages.${i}: text content blocks must contain non-whitespace text`;
     const previous = messages[i - 1];
     const offered = new Set((Array.isArray(previous?.content) ? previous.content : []).filter((b: any) => b.type === "tool_use").map((b: any) => b.id));

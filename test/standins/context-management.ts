@@ -62,7 +62,8 @@ export function betasOf(headers: IncomingHttpHeaders): string[] {
   return (Array.isArray(raw) ? raw : [raw ?? ""]).flatMap((value) => value.split(",")).map((b) => b.trim()).filter(Boolean);
 }
 
-function blocksOf(message: any): any[] {
+/** A message's content as blocks: text given as a string is one text block. */
+export function blocksOf(message: any): any[] {
   return typeof message?.content === "string" ? [{ type: "text", text: message.content }] : Array.isArray(message?.content) ? message.content : [];
 }
 

@@ -4,7 +4,7 @@
 // It records every tool call with the Authorization header it came with. Either serves on its own
 // loopback port (start) or is mounted on the Home Assistant stand-in (`handle`).
 import http from "http";
-import type { AddressInfo } from "net";
+import { closeServer, listenOnLoopback } from "./loopback";
 import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { StreamableHTTPServerTransport } from "@modelcontextprotocol/sdk/server/streamableHttp.js";
 import {
@@ -81,17 +81,15 @@ export class HaMcpStandIn {
       if (new URL(req.url ?? "/", "http://127.0.0.1").pathname === "/api/mcp") this.handle(req, res);
       else res.writeHead(404).end();
     });
-    await new Promise<void>((resolve) => server.listen(port, "127.0.0.1", resolve));
+    this.#port = await listenOnLoopback(server, port);
     this.#server = server;
-    this.#port = (server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
     const server = this.#server;
     this.#server = undefined;
     if (!server) return;
-    server.closeAllConnections();
-    await new Promise<void>((resolve) => server.close(() => resolve()));
+    await closeServer(server);
   }
 
   /** Serves one request to `/api/mcp`, as Home Assistant's MCP server view does. */

@@ -4,7 +4,7 @@
 // to do, so tests can assert on the calls a flow makes without a real Home Assistant.
 import { randomBytes, randomUUID } from "crypto";
 import http from "http";
-import type { AddressInfo } from "net";
+import { closeServer, listenOnLoopback } from "./loopback";
 import { WebSocket, WebSocketServer } from "ws";
 
 export interface HassContext {
@@ -262,16 +262,9 @@ export class HomeAssistantStandIn {
     const server = http.createServer((req, res) => this.#handleHttp(req, res));
     const wss = new WebSocketServer({ server, path: "/api/websocket" });
     wss.on("connection", (socket) => this.#accept(socket));
-    await new Promise<void>((resolve, reject) => {
-      server.once("error", reject);
-      server.listen(0, "127.0.0.1", () => {
-        server.off("error", reject);
-        resolve();
-      });
-    });
+    this.#port = await listenOnLoopback(server);
     this.#server = server;
     this.#wss = wss;
-    this.#port = (server.address() as AddressInfo).port;
   }
 
   async stop(): Promise<void> {
@@ -287,10 +280,7 @@ export class HomeAssistantStandIn {
     for (const client of this.#clients) client.socket.terminate();
     this.#clients.clear();
     if (wss) await new Promise<void>((resolve) => wss.close(() => resolve()));
-    if (server) {
-      server.closeAllConnections();
-      await new Promise<void>((resolve, reject) => server.close((err) => (err ? reject(err) : resolve())));
-    }
+    if (server) await closeServer(server);
   }
 
   /** Drops every connection without a close handshake, as a restarting Home Assistant would. */

@@ -5,6 +5,7 @@
 // Tests queue what users write and read what the bot sent; every call is recorded.
 import * as http from "http";
 import type { AddressInfo } from "net";
+import { Arrivals, closeServer, listenOnLoopback } from "./loopback";
 
 export interface BotApiCall {
   method: string;
@@ -27,10 +28,9 @@ export class TelegramStandIn {
   readonly calls: BotApiCall[] = [];
   readonly bot = { id: 7000000001, is_bot: true, first_name: "Claude", username: "my_claude_bot" };
   private readonly server = http.createServer((req, res) => void this.handle(req, res));
-  private readonly sockets = new Set<import("net").Socket>();
   private readonly updates: any[] = [];
   private readonly polls = new Set<PendingPoll>();
-  private readonly waiters: Array<() => boolean> = [];
+  private readonly arrivals = new Arrivals();
   private nextUpdateId = 100;
   private nextMessageId = 1;
 
@@ -47,18 +47,13 @@ export class TelegramStandIn {
   }
 
   async start(): Promise<this> {
-    this.server.on("connection", (socket) => {
-      this.sockets.add(socket);
-      socket.on("close", () => this.sockets.delete(socket));
-    });
-    await new Promise<void>((resolve) => this.server.listen(0, "127.0.0.1", resolve));
+    await listenOnLoopback(this.server);
     return this;
   }
 
   async stop(): Promise<void> {
     for (const poll of this.polls) poll.answer([]);
-    for (const socket of this.sockets) socket.destroy();
-    await new Promise<void>((resolve) => this.server.close(() => resolve()));
+    await closeServer(this.server);
   }
 
   /** A user writes a text message in a private chat; the next getUpdates delivers it. */
@@ -78,15 +73,7 @@ export class TelegramStandIn {
 
   /** Resolves once `count` calls of `method` have arrived. */
   whenCalls(method: string, count: number): Promise<BotApiCall[]> {
-    return new Promise((resolve) => {
-      const check = () => {
-        const found = this.callsOf(method);
-        if (found.length < count) return false;
-        resolve(found);
-        return true;
-      };
-      if (!check()) this.waiters.push(check);
-    });
+    return this.arrivals.when(count, () => this.callsOf(method));
   }
 
   /** getUpdates calls being held open right now. */
@@ -112,7 +99,7 @@ export class TelegramStandIn {
       return answer(res, 400, { ok: false, error_code: 400, description: "Bad Request: can't parse JSON" });
     }
     this.calls.push({ method, params });
-    for (let i = this.waiters.length - 1; i >= 0; i--) if (this.waiters[i]()) this.waiters.splice(i, 1);
+    this.arrivals.check();
 
     switch (method) {
       case "getMe":

@@ -1,7 +1,7 @@
 // A chat flow in a real Node-RED process: HTTP in → conversation → HTTP response, with a Catch node
 // answering errors and debug nodes writing every message to the sidebar and the log.
 import WebSocket from "ws";
-import type { NodeRedProcess } from "./node-red-process";
+import { flowStarts, type NodeRedProcess } from "./node-red-process";
 
 export const CHAT_TAB = "chat-tab";
 export const CHAT_NODE = "chat-node";
@@ -53,7 +53,7 @@ export function processChatFlow(
   ];
 }
 
-const started = (nr: NodeRedProcess) => nr.output().split("Started flows").length - 1;
+const started = (nr: NodeRedProcess) => flowStarts(nr.output());
 
 /** Waits until Node-RED has logged "Started flows" more than `count` times. */
 export async function flowsStarted(nr: NodeRedProcess, count = 0, timeoutMs = 20_000): Promise<void> {

@@ -148,6 +148,9 @@ export async function startNodeRed(opts: NodeRedOptions = {}): Promise<NodeRedPr
 
 const count = (text: string, line: string) => text.split(line).length - 1;
 
+/** How often Node-RED has logged that its flows started (at start-up and after each deploy). */
+export const flowStarts = (output: string) => count(output, "Started flows");
+
 /** Whether the flow file holds any node (its flows start after the server is up). */
 function hasFlows(flowFile: string): boolean {
   try {
@@ -168,7 +171,7 @@ async function startupLogged(output: () => string, withFlows: boolean, timeoutMs
   const deadline = Date.now() + timeoutMs;
   const done = () => {
     const text = output();
-    const started = count(text, "Started flows");
+    const started = flowStarts(text);
     return text.includes("Server now running") && started >= count(text, "Starting flows") && (!withFlows || started > 0);
   };
   while (!done() && Date.now() < deadline) await new Promise((r) => setTimeout(r, 20));

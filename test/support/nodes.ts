@@ -70,6 +70,16 @@ export function useStandIn(): () => AnthropicStandIn {
   return () => api;
 }
 
+/** The arguments of a node method's calls made by this node (the helper spies on the shared prototype). */
+export function argsOf(node: any, method: "error" | "warn" | "status"): any[][] {
+  return node[method].getCalls().filter((c: any) => c.thisValue === node).map((c: any) => c.args);
+}
+
+/** Every warning this node gave, as text. */
+export function warnings(node: any): string[] {
+  return argsOf(node, "warn").map((args) => String(args[0]));
+}
+
 /** Resolves with the next message a helper node receives. */
 export function nextMessage(node: any, timeoutMs = 10_000): Promise<any> {
   return new Promise((resolve, reject) => {

@@ -11,6 +11,8 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { ASSIST_PROMPT, HaMcpStandIn } from "../../standins/ha-mcp-standin";
+import { freePort } from "../../support/node-red-process";
+import { alive, until } from "../../support/wait";
 
 const TOKEN = "ha-token-0123456789abcdef";
 const STDIO_SERVER = path.join(__dirname, "..", "..", "support", "mcp-stdio-server.js");
@@ -50,31 +52,6 @@ function rig(endpoint: McpEndpoint, extra: { allowed?: string[]; timeoutMs?: num
 
 const http$ = (url: string, token = TOKEN): McpEndpoint => ({ kind: "http", url, headers: { Authorization: `Bearer ${token}` } });
 const signal = () => new AbortController().signal;
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
-
-function alive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-}
-
-async function until(check: () => boolean, what: string, ms = 5000): Promise<void> {
-  const end = Date.now() + ms;
-  while (!check()) {
-    if (Date.now() > end) throw new Error(`timed out waiting for ${what}`);
-    await new Promise((r) => setTimeout(r, 20));
-  }
-}
 
 describe("MCP tool source", function () {
   this.timeout(20_000);
