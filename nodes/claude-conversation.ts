@@ -17,12 +17,14 @@ import type { HistoryMode } from "./lib/api/context-editing";
 import { afterCompaction, summariesAsText } from "./lib/conversation/compaction";
 import { contextReport, planHistory } from "./runtime/history-mode";
 import { ClaudeError } from "./lib/errors";
-import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
+import { runTurn, type TurnResult } from "./lib/conversation/turn";
+import { totalTokens } from "./lib/api/usage";
 import { dropOlderHalf, fixedWeightOf, measuredTokens, tokenCap } from "./lib/conversation/token-cap";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { handleInput, type Msg } from "./runtime/input";
 import { t, translate } from "./runtime/messages";
 import { fitOptions } from "./runtime/model-fit";
+import { warnOnce } from "./runtime/warn-once";
 import { writingStatus } from "./runtime/progress";
 import { warnIfNotDurable } from "./runtime/store-warning";
 import { StreamOutput, type TurnStream } from "./runtime/stream-output";
@@ -92,15 +94,15 @@ export = function (RED: NodeAPI) {
     const sweeper = setInterval(() => memory.sweep().catch(() => undefined), sweepMs);
     sweeper.unref();
 
-    const unavailableWarned = new Set<string>();
     /** Says once per server when an MCP server node this conversation uses offers no tools at all (its setup failed, or it is gone). */
     function warnUnavailableServers(ids: string[]): void {
       for (const id of ids) {
-        if (toolSources.has(id) || unavailableWarned.has(id)) continue;
-        unavailableWarned.add(id);
-        const server = RED.nodes.getNode(id) as ClaudeMcpNode | null;
-        const detail = server?.problem ?? t(RED, "warnings.mcp-server-gone");
-        node.warn(t(RED, "warnings.mcp-server-unavailable", { server: server?.name || id, detail }));
+        if (toolSources.has(id)) continue;
+        warnOnce(node, `warnings.mcp-server-unavailable ${id}`, () => {
+          const server = RED.nodes.getNode(id) as ClaudeMcpNode | null;
+          const detail = server?.problem ?? t(RED, "warnings.mcp-server-gone");
+          return t(RED, "warnings.mcp-server-unavailable", { server: server?.name || id, detail });
+        });
       }
     }
 
