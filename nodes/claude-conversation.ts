@@ -9,7 +9,7 @@ import { ConversationMemory, type ContextLike } from "./lib/conversation/memory"
 import { applyOverrides, type MessageOverrides } from "./lib/api/options";
 import { buildRequest } from "./lib/api/request";
 import { ToolSet } from "./lib/tools/tool-set";
-import { DEFAULT_TOOL_SEARCH_ABOVE, withToolSearch } from "./lib/tools/tool-search";
+import { withToolSearch } from "./lib/tools/tool-search";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
 import { CONVERSATION_DEFAULTS, HISTORY_MODES } from "./lib/defaults";
@@ -81,7 +81,7 @@ export = function (RED: NodeAPI) {
     };
     const maxHistoryTokens = editorNumber(def.maxHistoryTokens, CONVERSATION_DEFAULTS.maxHistoryTokens, { whole: true });
     const maxRounds = editorNumber(def.maxRounds, CONVERSATION_DEFAULTS.maxRounds, { whole: true, positive: true }) || CONVERSATION_DEFAULTS.maxRounds;
-    const toolSearchAbove = editorNumber(def.toolSearch, DEFAULT_TOOL_SEARCH_ABOVE, { whole: true });
+    const toolSearchAbove = editorNumber(def.toolSearch, CONVERSATION_DEFAULTS.toolSearch, { whole: true });
     checkTemplate(RED, node, def.instructions ?? "");
     warnIfNotDurable(RED, node, "conversations", def.store);
     const longTerm: LongTermMemory | undefined = def.memoryTool === true ? memoryToolFor(node, def.store) : undefined;

@@ -9,6 +9,7 @@ import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
 import { ClaudeError } from "../errors";
+import { setBounded } from "../bounded-map";
 import { headerSecrets } from "./extra-headers";
 import { checkRequestSize } from "./request-size";
 import type { ModelOptions } from "./options";
@@ -48,16 +49,10 @@ export interface StreamHooks {
 
 /** How long a model's capabilities (or the failure to get them) are kept before asking again. */
 const CAPABILITIES_CACHE_MS = 5 * 60_000;
-/** Models whose capabilities (and refused server tool versions) are kept at once. */
+/** Models whose capabilities (and refused server tool versions) are kept at once: msg.model can be anything a flow sends. */
 const MAX_CACHED_MODELS = 50;
 /** Pause before sending again after an `error` event inside a stream (the SDK retries only HTTP errors). */
 const STREAM_RETRY_DELAY_MS = 500;
-
-/** Keeps `value` for a model; msg.model can be anything a flow sends, so a bounded number of models, oldest out first. */
-function remember<V>(cache: Map<string, V>, model: string, value: V): void {
-  if (!cache.has(model) && cache.size >= MAX_CACHED_MODELS) cache.delete(cache.keys().next().value as string);
-  cache.set(model, value);
-}
 
 /** Transient failures the API reports inside a 200 stream, which the SDK does not retry. */
 function retryableInStream(err: unknown): boolean {
@@ -193,7 +188,7 @@ export class Account {
     if (!(err instanceof BadRequestError) || !params.tools) return undefined;
     const older = olderVersions(versionsIn(params.tools), String(err.apiMessage ?? err.message));
     if (!older) return undefined;
-    remember(this.toolVersions, params.model, { ...this.toolVersions.get(params.model), ...older });
+    setBounded(this.toolVersions, params.model, { ...this.toolVersions.get(params.model), ...older }, MAX_CACHED_MODELS);
     return { ...params, tools: withVersions(params.tools, older) };
   }
 
@@ -243,7 +238,7 @@ export class Account {
       (info) => ({ capabilities: info.capabilities, max_tokens: info.max_tokens, max_input_tokens: info.max_input_tokens }),
       () => undefined,
     );
-    remember(this.entryCache, model, { at: Date.now(), value });
+    setBounded(this.entryCache, model, { at: Date.now(), value }, MAX_CACHED_MODELS);
     return value;
   }
 
