@@ -9,7 +9,7 @@ import { ConversationMemory, type ContextLike } from "./lib/conversation/memory"
 import { applyOverrides, type MessageOverrides } from "./lib/api/options";
 import { buildRequest } from "./lib/api/request";
 import { ToolSet } from "./lib/tools/tool-set";
-import { DEFAULT_TOOL_SEARCH_ABOVE, withToolSearch } from "./lib/tools/tool-search";
+import { withToolSearch } from "./lib/tools/tool-search";
 import { conversationIdFrom, isBlank, toUserContent } from "./lib/content/content";
 import { editorNumber } from "./lib/api/editor-values";
 import { CONVERSATION_DEFAULTS, HISTORY_MODES } from "./lib/defaults";
@@ -17,12 +17,14 @@ import type { HistoryMode } from "./lib/api/context-editing";
 import { afterCompaction, summariesAsText } from "./lib/conversation/compaction";
 import { contextReport, planHistory } from "./runtime/history-mode";
 import { ClaudeError } from "./lib/errors";
-import { runTurn, totalTokens, type TurnResult } from "./lib/conversation/turn";
+import { runTurn, type TurnResult } from "./lib/conversation/turn";
+import { totalTokens } from "./lib/api/usage";
 import { dropOlderHalf, fixedWeightOf, measuredTokens, tokenCap } from "./lib/conversation/token-cap";
 import { checkTemplate, instructionsFor } from "./runtime/instructions";
 import { handleInput, type Msg } from "./runtime/input";
 import { t, translate } from "./runtime/messages";
 import { fitOptions } from "./runtime/model-fit";
+import { warnOnce } from "./runtime/warn-once";
 import { writingStatus } from "./runtime/progress";
 import { warnIfNotDurable } from "./runtime/store-warning";
 import { StreamOutput, type TurnStream } from "./runtime/stream-output";
@@ -79,7 +81,7 @@ export = function (RED: NodeAPI) {
     };
     const maxHistoryTokens = editorNumber(def.maxHistoryTokens, CONVERSATION_DEFAULTS.maxHistoryTokens, { whole: true });
     const maxRounds = editorNumber(def.maxRounds, CONVERSATION_DEFAULTS.maxRounds, { whole: true, positive: true }) || CONVERSATION_DEFAULTS.maxRounds;
-    const toolSearchAbove = editorNumber(def.toolSearch, DEFAULT_TOOL_SEARCH_ABOVE, { whole: true });
+    const toolSearchAbove = editorNumber(def.toolSearch, CONVERSATION_DEFAULTS.toolSearch, { whole: true });
     checkTemplate(RED, node, def.instructions ?? "");
     warnIfNotDurable(RED, node, "conversations", def.store);
     const longTerm: LongTermMemory | undefined = def.memoryTool === true ? memoryToolFor(node, def.store) : undefined;
@@ -92,15 +94,15 @@ export = function (RED: NodeAPI) {
     const sweeper = setInterval(() => memory.sweep().catch(() => undefined), sweepMs);
     sweeper.unref();
 
-    const unavailableWarned = new Set<string>();
     /** Says once per server when an MCP server node this conversation uses offers no tools at all (its setup failed, or it is gone). */
     function warnUnavailableServers(ids: string[]): void {
       for (const id of ids) {
-        if (toolSources.has(id) || unavailableWarned.has(id)) continue;
-        unavailableWarned.add(id);
-        const server = RED.nodes.getNode(id) as ClaudeMcpNode | null;
-        const detail = server?.problem ?? t(RED, "warnings.mcp-server-gone");
-        node.warn(t(RED, "warnings.mcp-server-unavailable", { server: server?.name || id, detail }));
+        if (toolSources.has(id)) continue;
+        warnOnce(node, `warnings.mcp-server-unavailable ${id}`, () => {
+          const server = RED.nodes.getNode(id) as ClaudeMcpNode | null;
+          const detail = server?.problem ?? t(RED, "warnings.mcp-server-gone");
+          return t(RED, "warnings.mcp-server-unavailable", { server: server?.name || id, detail });
+        });
       }
     }
 

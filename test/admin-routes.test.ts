@@ -4,7 +4,7 @@ import { AnthropicStandIn, DEFAULT_MODELS } from "./standins/anthropic-standin";
 import { freePort } from "./support/node-red-process";
 import { ALL_NODES, KEY, account, helper, useStandIn } from "./support/nodes";
 import { loadChat, say } from "./support/chat";
-import { totalTokens } from "../nodes/lib/conversation/turn";
+import { totalTokens } from "../nodes/lib/api/usage";
 
 const TYPED_KEY = "sk-ant-typed-in-the-dialog-9876543210";
 

@@ -4,7 +4,7 @@ import assert from "assert";
 import type { AnthropicStandIn } from "./standins/anthropic-standin";
 import { chatFlow, loadChat, say } from "./support/chat";
 import { helper, nextError, useStandIn } from "./support/nodes";
-import { totalTokens } from "../nodes/lib/conversation/turn";
+import { totalTokens } from "../nodes/lib/api/usage";
 
 describe("cost guard in a flow", function () {
   const standIn = useStandIn();

@@ -59,14 +59,15 @@ export function registerAdminRoutes(RED: NodeAPI): void {
     const baseUrl = typeof body.baseUrl === "string" ? body.baseUrl.trim() : "";
     const badUrl = baseUrlProblem(baseUrl);
     if (badUrl) return fail(res, 400, new ClaudeError(badUrl.key, badUrl.params, "invalid_request"));
+    const saved = stored(RED, String(req.params.id));
     let headers: Record<string, string>;
     try {
-      headers = parseExtraHeaders(typedKey(body.headers) ?? stored(RED, String(req.params.id)).headers);
+      headers = parseExtraHeaders(typedKey(body.headers) ?? saved.headers);
     } catch (err) {
       return fail(res, 400, err);
     }
     const account = new Account({
-      apiKey: typedKey(body.apiKey) ?? (stored(RED, String(req.params.id)).apiKey || undefined),
+      apiKey: typedKey(body.apiKey) ?? (saved.apiKey || undefined),
       baseUrl: baseUrl || undefined,
       headers,
       timeoutSeconds: LIST_TIMEOUT_SECONDS,

@@ -8,20 +8,14 @@ import type { ModelOptions } from "../lib/api/options";
 import { hasCompaction } from "../lib/conversation/compaction";
 import type { TurnResult } from "../lib/conversation/turn";
 import { t } from "./messages";
-
-const warned = new WeakMap<Node, Set<string>>();
+import { warnOnce } from "./warn-once";
 
 /** The edits for this turn's requests; `cap` is the conversation's token cap. */
 export function planHistory(RED: NodeAPI, node: Node, mode: HistoryMode, cap: number, options: ModelOptions, entry: ModelEntry | undefined): PlannedEdits {
   const plan = planEdits(mode, cap, options.thinking !== "off", entry?.capabilities);
   if (plan.unsupported) {
-    let seen = warned.get(node);
-    if (!seen) warned.set(node, (seen = new Set()));
-    const id = `${plan.unsupported} ${options.model}`;
-    if (!seen.has(id)) {
-      seen.add(id);
-      node.warn(t(RED, `warnings.history-mode-unsupported-${plan.unsupported}`, { model: options.model }));
-    }
+    const key = `warnings.history-mode-unsupported-${plan.unsupported}`;
+    warnOnce(node, `${key} ${options.model}`, () => t(RED, key, { model: options.model }));
   }
   return plan;
 }

@@ -50,12 +50,13 @@ export interface InputSettings<K extends string> {
   close?: () => void;
 }
 
-/** Registers the input and close handlers; returns the node's lifetime signal. */
-export function handleInput<K extends string>(RED: NodeAPI, node: Node, def: InputDef, settings: InputSettings<K>): AbortSignal {
+/** Registers the input and close handlers; the node's lifetime signal ends every message's work on close. */
+export function handleInput<K extends string>(RED: NodeAPI, node: Node, def: InputDef, settings: InputSettings<K>): void {
   const lifetime = new AbortController();
   const signal = lifetime.signal;
   // Every request in flight listens for the node closing; many at once are normal, not a leak.
   setMaxListeners(0, signal);
+  const saved = def as unknown as Record<string, unknown>;
 
   node.on("input", (msg: Msg, send: Send, done: (err?: Error) => void) => {
     let secret: readonly string[] = [];
@@ -66,7 +67,6 @@ export function handleInput<K extends string>(RED: NodeAPI, node: Node, def: Inp
       secret = account.secrets;
       const inputs = {} as Record<K, any>;
       for (const [name, [property, fallback]] of Object.entries(settings.inputs) as Array<[K, InputSpec]>) {
-        const saved = def as unknown as Record<string, unknown>;
         inputs[name] = await evaluate(RED, node, String(saved[property] || fallback), String(saved[`${property}Type`] || "msg"), msg);
       }
       const handled = await settings.run({ msg, account, inputs, signal, send });
@@ -92,5 +92,4 @@ export function handleInput<K extends string>(RED: NodeAPI, node: Node, def: Inp
     settings.close?.();
     done();
   });
-  return signal;
 }

@@ -9,6 +9,7 @@ import type { ModelInfo } from "@anthropic-ai/sdk/resources/models";
 import { setTimeout as sleep } from "timers/promises";
 import { CostGuard, NO_LIMITS, type CostLimits, type TurnBudget } from "./cost-guard";
 import { ClaudeError } from "../errors";
+import { setBounded } from "../bounded-map";
 import { headerSecrets } from "./extra-headers";
 import { checkRequestSize } from "./request-size";
 import type { ModelOptions } from "./options";
@@ -48,7 +49,7 @@ export interface StreamHooks {
 
 /** How long a model's capabilities (or the failure to get them) are kept before asking again. */
 const CAPABILITIES_CACHE_MS = 5 * 60_000;
-/** Models whose capabilities are kept at once. */
+/** Models whose capabilities (and refused server tool versions) are kept at once: msg.model can be anything a flow sends. */
 const MAX_CACHED_MODELS = 50;
 /** Pause before sending again after an `error` event inside a stream (the SDK retries only HTTP errors). */
 const STREAM_RETRY_DELAY_MS = 500;
@@ -124,7 +125,7 @@ export class Account {
    */
   async createMessage(params: RequestParams, hooks: StreamHooks = {}): Promise<Message> {
     // What the API cannot take is refused here, before it is uploaded (first: the lookup may wait).
-    checkRequestSize(params, await this.contextWindow(params.model));
+    checkRequestSize(params, (await this.modelEntry(params.model))?.max_input_tokens);
     if (this.closed) throw new ClaudeError("errors.closed", {}, "aborted");
     // An already-aborted signal fires no event: without this, a queued turn of a stopped node would still be sent.
     if (hooks.signal?.aborted) throw new ClaudeError("errors.aborted", {}, "aborted");
@@ -136,10 +137,10 @@ export class Account {
     try {
       await this.slots.acquire(controller.signal);
       try {
-        const retries = this.settings.maxRetries > 0 ? 1 : 0;
+        let retriesLeft = this.settings.maxRetries > 0 ? 1 : 0;
         const worth = requestWorth(params);
         let request = this.withKnownToolVersions(params);
-        for (let attempt = 0; ; attempt++) {
+        for (;;) {
           const admission = await this.guard.admit(worth, hooks.turn, controller.signal);
           try {
             return await this.streamOnce(client, request, controller.signal, hooks);
@@ -148,11 +149,10 @@ export class Account {
             if (older && !controller.signal.aborted) {
               // Not a failed attempt: the same request in a form this model takes, sent at once.
               request = older;
-              attempt--;
               continue;
             }
-            if (attempt >= retries || !retryableInStream(err) || controller.signal.aborted) throw err;
-            if (hooks.beforeRetry?.() === false) throw err;
+            if (!retriesLeft || !retryableInStream(err) || controller.signal.aborted || hooks.beforeRetry?.() === false) throw err;
+            retriesLeft--;
           } finally {
             admission.release();
           }
@@ -186,11 +186,9 @@ export class Account {
    */
   private olderToolVersions(params: RequestParams, err: unknown): RequestParams | undefined {
     if (!(err instanceof BadRequestError) || !params.tools) return undefined;
-    const message = String((err.error as any)?.error?.message ?? err.message);
-    const older = olderVersions(versionsIn(params.tools), message);
+    const older = olderVersions(versionsIn(params.tools), String(err.apiMessage ?? err.message));
     if (!older) return undefined;
-    if (!this.toolVersions.has(params.model) && this.toolVersions.size >= MAX_CACHED_MODELS) this.toolVersions.delete(this.toolVersions.keys().next().value as string);
-    this.toolVersions.set(params.model, { ...this.toolVersions.get(params.model), ...older });
+    setBounded(this.toolVersions, params.model, { ...this.toolVersions.get(params.model), ...older }, MAX_CACHED_MODELS);
     return { ...params, tools: withVersions(params.tools, older) };
   }
 
@@ -229,11 +227,6 @@ export class Account {
     return this.guard.record(usage, hooks.turn).catch(() => undefined);
   }
 
-  /** The model's context window in tokens, as the models endpoint says; undefined when it could not be asked. */
-  contextWindow(model: string): Promise<number | undefined> {
-    return this.modelEntry(model).then((entry) => entry?.max_input_tokens ?? undefined);
-  }
-
   /**
    * What the models endpoint says about a model (capabilities, max tokens, context window), kept for a few minutes;
    * undefined when it could not be asked (also kept, so a failing endpoint is not asked on every message).
@@ -245,10 +238,7 @@ export class Account {
       (info) => ({ capabilities: info.capabilities, max_tokens: info.max_tokens, max_input_tokens: info.max_input_tokens }),
       () => undefined,
     );
-    // msg.model can be anything a flow sends: remember a bounded number of models, oldest out first.
-    const cache = this.entryCache;
-    if (!cache.has(model) && cache.size >= MAX_CACHED_MODELS) cache.delete(cache.keys().next().value as string);
-    cache.set(model, { at: Date.now(), value });
+    setBounded(this.entryCache, model, { at: Date.now(), value }, MAX_CACHED_MODELS);
     return value;
   }
 

@@ -1,12 +1,11 @@
 // Context management by the API: what a conversation asks the API to do when its history is full
-// (summarise older turns into a compaction block, or clear old tool results and thinking), the beta
-// headers that go with it, and the tokens a compaction is billed for. Pure: no Node-RED here.
+// (summarise older turns into a compaction block, or clear old tool results and thinking), and the
+// beta headers that go with it. What compactions cost is counted in usage.ts. Pure: no Node-RED here.
 import type {
   BetaClearThinking20251015Edit,
   BetaClearToolUses20250919Edit,
   BetaCompact20260112Edit,
   BetaContextManagementConfig,
-  BetaIterationsUsage,
 } from "@anthropic-ai/sdk/resources/beta/messages/messages";
 import type { AnthropicBeta } from "@anthropic-ai/sdk/resources/beta/beta";
 import type { ModelCapabilities } from "@anthropic-ai/sdk/resources/models";
@@ -77,19 +76,4 @@ export function planEdits(mode: HistoryMode, cap: number, thinking: boolean, cap
 /** The betas a request's edits need, each once. */
 export function betasFor(edits: readonly ContextEdit[]): AnthropicBeta[] {
   return [...new Set(edits.map((edit) => BETA_OF[edit.type]))];
-}
-
-type Iterations = { iterations?: BetaIterationsUsage | null };
-
-/** Tokens of the compactions a request made: billed, but not in the usage's top-level fields. */
-export function compactionUsage(usage: object | null | undefined): { input_tokens: number; output_tokens: number; cache_creation_input_tokens: number; cache_read_input_tokens: number } {
-  const total = { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-  for (const entry of (usage as Iterations | null | undefined)?.iterations ?? []) {
-    if (entry?.type !== "compaction") continue;
-    total.input_tokens += entry.input_tokens ?? 0;
-    total.output_tokens += entry.output_tokens ?? 0;
-    total.cache_creation_input_tokens += entry.cache_creation_input_tokens ?? 0;
-    total.cache_read_input_tokens += entry.cache_read_input_tokens ?? 0;
-  }
-  return total;
 }

@@ -1,7 +1,7 @@
 // The cost guard of an account: limits on tool rounds per turn, tokens per turn and tokens per day.
 // Checked before each request (an exceeded limit means no request is sent) and fed after each reply.
 import { ClaudeError } from "../errors";
-import { totalTokens } from "../conversation/turn";
+import { totalTokens } from "./usage";
 
 export interface CostLimits {
   /** Most tool rounds in one turn; 0: no limit. */

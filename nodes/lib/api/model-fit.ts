@@ -22,6 +22,7 @@ export function fitToModel(requested: ModelOptions, entry: ModelEntry | undefine
   const notices: FitNotice[] = [];
   const model = options.model;
   const caps = entry?.capabilities;
+  const support = modelSupport(caps);
 
   const maximum = entry?.max_tokens;
   if (maximum && options.maxTokens > maximum) {
@@ -29,8 +30,8 @@ export function fitToModel(requested: ModelOptions, entry: ModelEntry | undefine
     options.maxTokens = maximum;
   }
 
-  if (caps && options.thinking !== "off") {
-    const takes = modelSupport(caps)!.thinking;
+  if (support && options.thinking !== "off") {
+    const takes = support.thinking;
     const wanted = options.thinking;
     if (!takes[wanted]) {
       const other = wanted === "adaptive" ? "budget" : "adaptive";
@@ -41,11 +42,9 @@ export function fitToModel(requested: ModelOptions, entry: ModelEntry | undefine
   }
 
   // A level is sent only when the entry reports it supported; `null` (not reported) is not.
-  if (caps && options.effort) {
-    if (!modelSupport(caps)?.effort.includes(options.effort)) {
-      notices.push({ key: "warnings.effort-dropped", params: { model, effort: options.effort } });
-      options.effort = "";
-    }
+  if (support && options.effort && !support.effort.includes(options.effort)) {
+    notices.push({ key: "warnings.effort-dropped", params: { model, effort: options.effort } });
+    options.effort = "";
   }
 
   if (caps) {

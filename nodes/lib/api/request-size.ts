@@ -11,7 +11,8 @@ export const MAX_REQUEST_BYTES = 32 * 1024 * 1024;
  */
 export const MAX_CHARS_PER_TOKEN = 8;
 
-function megabytes(bytes: number): string {
+/** A size as the errors show it: "36.0 MB". */
+export function megabytes(bytes: number): string {
   return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 

@@ -5,6 +5,7 @@ import { promises as fs } from "fs";
 import * as path from "path";
 import type { Base64ImageSource, ContentBlockParam, DocumentBlockParam, ImageBlockParam } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeError } from "../errors";
+import { MAX_REQUEST_BYTES, megabytes } from "../api/request-size";
 
 export type ImageType = Base64ImageSource["media_type"];
 export type AttachmentType = ImageType | "application/pdf";
@@ -22,12 +23,14 @@ export interface AttachmentLimits {
   requestBytes: number;
 }
 
-export const API_LIMITS: AttachmentLimits = { imageBytes: 5 * 1024 * 1024, requestBytes: 32 * 1024 * 1024 };
+export const API_LIMITS: AttachmentLimits = { imageBytes: 5 * 1024 * 1024, requestBytes: MAX_REQUEST_BYTES };
 /** Room left in the request for the text, the schema and the JSON around the attachments. */
 const REQUEST_RESERVE = 256 * 1024;
 
 export const IMAGE_TYPES: ImageType[] = ["image/jpeg", "image/png", "image/gif", "image/webp"];
 export const SUPPORTED_TYPES: AttachmentType[] = [...IMAGE_TYPES, "application/pdf"];
+/** The supported types as errors name them. */
+const SUPPORTED_NAMES = "JPEG, PNG, GIF, WEBP, PDF";
 
 const EXTENSIONS: Record<string, AttachmentType> = {
   ".jpg": "image/jpeg",
@@ -51,10 +54,6 @@ export function sniffType(bytes: Uint8Array): AttachmentType | undefined {
 
 export function isHttpUrl(text: string): boolean {
   return /^https?:\/\//i.test(text);
-}
-
-function megabytes(bytes: number): string {
-  return `${(bytes / (1024 * 1024)).toFixed(1)} MB`;
 }
 
 /** Turns the attachments property into content blocks, or throws a ClaudeError naming the item and the problem. */
@@ -122,7 +121,7 @@ async function readFile(file: string, index: number, limits: AttachmentLimits): 
 function fromBytes(bytes: Buffer, index: number, limits: AttachmentLimits, filename?: string): ImageBlockParam | DocumentBlockParam {
   if (!bytes.length) throw new ClaudeError("errors.attachment-empty", { index });
   const type = sniffType(bytes);
-  if (!type) throw new ClaudeError("errors.attachment-type", { index, supported: "JPEG, PNG, GIF, WEBP, PDF" });
+  if (!type) throw new ClaudeError("errors.attachment-type", { index, supported: SUPPORTED_NAMES });
   const data = bytes.toString("base64");
   if (type === "application/pdf") {
     return { type: "document", source: { type: "base64", media_type: "application/pdf", data }, ...(filename ? { title: filename } : {}) };
@@ -142,7 +141,7 @@ function fromUrl(url: string, mimeType: string | undefined, filename: string | u
   } catch {
     throw new ClaudeError("errors.attachment-shape", { index });
   }
-  if (!type) throw new ClaudeError("errors.attachment-url-type", { index, url, supported: "JPEG, PNG, GIF, WEBP, PDF" });
+  if (!type) throw new ClaudeError("errors.attachment-url-type", { index, url, supported: SUPPORTED_NAMES });
   if (type === "application/pdf") return { type: "document", source: { type: "url", url }, ...(filename ? { title: filename } : {}) };
   return { type: "image", source: { type: "url", url } };
 }

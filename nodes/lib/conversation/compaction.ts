@@ -4,7 +4,7 @@
 // the summary as plain text instead. Pure functions over the SDK's message types.
 import type { BetaCompactionBlockParam } from "@anthropic-ai/sdk/resources/beta/messages/messages";
 import type { ContentBlockParam, MessageParam } from "@anthropic-ai/sdk/resources/messages";
-import { startsTurn } from "./history";
+import { replayable, startsTurn } from "./history";
 
 /** Words for Claude, not for the user: they introduce a summary that is sent back as text. */
 const SUMMARY_LABEL = "Summary of the earlier conversation:";
@@ -59,6 +59,6 @@ export function summariesAsText(messages: MessageParam[]): MessageParam[] {
       if (summarises(block)) content.push({ type: "text", text: `${SUMMARY_LABEL}\n${block.content}` });
       else if (!isCompaction(block)) content.push(block as ContentBlockParam);
     }
-    return { ...m, content: content.length ? content : [{ type: "text", text: "(no answer)" }] };
+    return { ...m, content: replayable(content) };
   });
 }

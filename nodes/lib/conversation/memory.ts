@@ -123,9 +123,9 @@ export class ConversationMemory {
       // The measure covers every message the turn sent; the message cap may already have dropped some.
       const fixed = measure.fixedWeight ?? 0;
       const measured = keptTokens(kept, messages, measure.tokens, fixed);
+      let capped = measure.cap > 0 ? trimToTokens(kept, measured, measure.cap, false, fixed) : kept;
       // Over the cap, a cached conversation goes down to half of it at once, as with the message cap.
-      const over = measure.cap > 0 && trimToTokens(kept, measured, measure.cap, false, fixed) !== kept;
-      const capped = over ? trimToTokens(kept, measured, cached ? Math.ceil(measure.cap / 2) : measure.cap, false, fixed) : kept;
+      if (cached && capped !== kept) capped = trimToTokens(kept, measured, Math.ceil(measure.cap / 2), false, fixed);
       tokens = keptTokens(capped, kept, measured, fixed);
       kept = capped;
     }

@@ -12,7 +12,7 @@ import type {
 } from "@anthropic-ai/sdk/resources/messages";
 import { ClaudeError, describeError } from "../errors";
 import { replayable } from "./history";
-import { compactionUsage } from "../api/context-editing";
+import { addUsage, emptyUsage, type TurnUsage } from "../api/usage";
 import type { RequestParams } from "../api/request";
 
 export interface ToolCallRecord {
@@ -30,13 +30,6 @@ export interface ToolOutcome {
 
 /** Runs the client tool calls of one round (in parallel) and answers each with a tool_result. */
 export type ToolRunner = (calls: ToolUseBlock[], signal?: AbortSignal) => Promise<ToolOutcome[]>;
-
-export interface TurnUsage {
-  input_tokens: number;
-  output_tokens: number;
-  cache_creation_input_tokens: number;
-  cache_read_input_tokens: number;
-}
 
 export interface TurnResult {
   /** The history the turn went on from: as given, or shorter when room had to be made. */
@@ -85,30 +78,6 @@ function outgrewWindow(err: unknown): boolean {
   // The account refuses text that cannot fit before it sends it: older turns may be what is too long.
   if (err instanceof ClaudeError) return err.type === "context_window_exceeded" || err.key === "errors.text-too-long";
   return describeError(err).key === "errors.prompt-too-long";
-}
-
-export function emptyUsage(): TurnUsage {
-  return { input_tokens: 0, output_tokens: 0, cache_creation_input_tokens: 0, cache_read_input_tokens: 0 };
-}
-
-/**
- * Every token Claude processed: input, output, and cache writes and reads (for the status line and
- * the cost guard), with what a compaction made on the way (billed, but outside the top-level fields).
- */
-export function totalTokens(usage: Partial<Message["usage"]> | TurnUsage | undefined | null): number {
-  if (!usage) return 0;
-  const turn = emptyUsage();
-  addUsage(turn, usage);
-  return turn.input_tokens + turn.output_tokens + turn.cache_creation_input_tokens + turn.cache_read_input_tokens;
-}
-
-export function addUsage(total: TurnUsage, usage: Partial<Message["usage"]> | TurnUsage | undefined | null): void {
-  if (!usage) return;
-  const compaction = compactionUsage(usage);
-  total.input_tokens += (usage.input_tokens ?? 0) + compaction.input_tokens;
-  total.output_tokens += (usage.output_tokens ?? 0) + compaction.output_tokens;
-  total.cache_creation_input_tokens += (usage.cache_creation_input_tokens ?? 0) + compaction.cache_creation_input_tokens;
-  total.cache_read_input_tokens += (usage.cache_read_input_tokens ?? 0) + compaction.cache_read_input_tokens;
 }
 
 /** The error for a stop reason that ends a turn without an answer; undefined for the others. */

@@ -6,6 +6,7 @@ import Ajv2019 from "ajv/dist/2019";
 import Ajv2020 from "ajv/dist/2020";
 import addFormats from "ajv-formats";
 import { ClaudeError } from "../errors";
+import { setBounded } from "../bounded-map";
 
 export type { ErrorObject };
 
@@ -73,8 +74,7 @@ export function compileSchema(value: unknown): CompiledSchema {
   const known = recent.get(key);
   if (known) return known;
   const compiled = compile(schema);
-  if (recent.size >= RECENT_MAX) recent.delete(recent.keys().next().value!);
-  recent.set(key, compiled);
+  setBounded(recent, key, compiled, RECENT_MAX);
   return compiled;
 }
 

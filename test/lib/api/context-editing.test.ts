@@ -1,9 +1,9 @@
 import assert from "assert";
 import type { ModelCapabilities } from "@anthropic-ai/sdk/resources/models";
-import { betasFor, COMPACTION_MIN_TRIGGER, compactionUsage, planEdits } from "../../../nodes/lib/api/context-editing";
+import { betasFor, COMPACTION_MIN_TRIGGER, planEdits } from "../../../nodes/lib/api/context-editing";
 import { buildRequest } from "../../../nodes/lib/api/request";
 import { optionsFromConfig } from "../../../nodes/lib/api/options";
-import { totalTokens } from "../../../nodes/lib/conversation/turn";
+import { compactionUsage, totalTokens } from "../../../nodes/lib/api/usage";
 
 /** A model's capabilities as the models endpoint reports them, with these context management strategies. */
 function takes(...strategies: string[]): ModelCapabilities {

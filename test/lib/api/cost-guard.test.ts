@@ -2,7 +2,7 @@
 import assert from "assert";
 import { CostGuard } from "../../../nodes/lib/api/cost-guard";
 import { ClaudeError } from "../../../nodes/lib/errors";
-import { totalTokens } from "../../../nodes/lib/conversation/turn";
+import { totalTokens } from "../../../nodes/lib/api/usage";
 
 function limitError(fn: () => void): ClaudeError {
   try {

@@ -2,7 +2,8 @@ import assert from "assert";
 import type { Message, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { BadRequestError } from "@anthropic-ai/sdk";
 import { ClaudeError } from "../../../nodes/lib/errors";
-import { answerText, runTurn, stopError, totalTokens, type TurnSettings } from "../../../nodes/lib/conversation/turn";
+import { answerText, runTurn, stopError, type TurnSettings } from "../../../nodes/lib/conversation/turn";
+import { totalTokens } from "../../../nodes/lib/api/usage";
 
 function message(content: any[], stop_reason: string, usage = { input_tokens: 1, output_tokens: 1 }): Message {
   return { id: "m", type: "message", role: "assistant", model: "claude-haiku-4-5", content, stop_reason, stop_sequence: null, usage } as unknown as Message;
