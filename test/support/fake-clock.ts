@@ -16,9 +16,10 @@ export class FakeClock {
     const clock = this;
     globalThis.setTimeout = ((fn: () => void, ms = 0) => {
       const id = clock.next++;
-      clock.pending.set(id, { at: clock.now + Math.max(0, ms), fn });
-      // Shaped like Node's Timeout as far as the code under test uses it.
-      return { id, unref() { return this; }, ref() { return this; }, hasRef: () => false, [Symbol.toPrimitive]: () => id };
+      const arm = () => clock.pending.set(id, { at: clock.now + Math.max(0, ms), fn });
+      arm();
+      // Shaped like Node's Timeout as far as the code under test uses it; refresh() re-arms it from now, as Node's does.
+      return { id, unref() { return this; }, ref() { return this; }, refresh() { arm(); return this; }, hasRef: () => false, [Symbol.toPrimitive]: () => id };
     }) as unknown as typeof setTimeout;
     globalThis.clearTimeout = ((handle: unknown) => {
       if (handle && typeof handle === "object" && "id" in handle) clock.pending.delete((handle as { id: number }).id);

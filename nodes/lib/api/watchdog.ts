@@ -8,7 +8,11 @@ export class IdleWatchdog {
   /** (Re)starts the countdown; call it on every sign of life. */
   touch(): void {
     if (this.idleMs <= 0) return;
-    clearTimeout(this.timer);
+    // Touched on every event of a stream: the running countdown is re-armed rather than replaced.
+    if (this.timer) {
+      this.timer.refresh();
+      return;
+    }
     this.timer = setTimeout(() => {
       this.timer = undefined;
       this.onIdle();
