@@ -54,7 +54,7 @@ export function registerMcpRoutes(RED: NodeAPI): void {
   });
 
   async function answer(res: Response, session: McpSession, secrets: string[]): Promise<void> {
-    const clean = (text: string) => secrets.reduce((s, secret) => redact(s, secret), text);
+    const clean = (text: string) => redact(text, secrets);
     try {
       const tools = (await session.tools()).map((tool: McpTool) => ({ name: tool.name, description: tool.description ?? tool.title ?? "" }));
       res.set("Cache-Control", "no-store");

@@ -11,6 +11,7 @@ import { Server } from "@modelcontextprotocol/sdk/server/index.js";
 import { SSEServerTransport } from "@modelcontextprotocol/sdk/server/sse.js";
 import { CallToolRequestSchema, ListToolsRequestSchema } from "@modelcontextprotocol/sdk/types.js";
 import { ASSIST_PROMPT, HaMcpStandIn } from "../../standins/ha-mcp-standin";
+import { freePort } from "../../support/node-red-process";
 
 const TOKEN = "ha-token-0123456789abcdef";
 const STDIO_SERVER = path.join(__dirname, "..", "..", "support", "mcp-stdio-server.js");
@@ -50,14 +51,6 @@ function rig(endpoint: McpEndpoint, extra: { allowed?: string[]; timeoutMs?: num
 
 const http$ = (url: string, token = TOKEN): McpEndpoint => ({ kind: "http", url, headers: { Authorization: `Bearer ${token}` } });
 const signal = () => new AbortController().signal;
-
-async function freePort(): Promise<number> {
-  const server = http.createServer();
-  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
-  const port = (server.address() as AddressInfo).port;
-  await new Promise<void>((resolve) => server.close(() => resolve()));
-  return port;
-}
 
 function alive(pid: number): boolean {
   try {
