@@ -24,11 +24,12 @@ export = function (RED: NodeAPI) {
   function ClaudeMcp(this: ClaudeMcpNode, def: McpDef) {
     RED.nodes.createNode(this, def);
     const node = this;
-    const label = def.name || (connectionOf(def) === "ha" ? "Home Assistant" : def.url || def.command || node.id);
+    const connection = connectionOf(def);
+    const label = def.name || (connection === "ha" ? "Home Assistant" : def.url || def.command || node.id);
     const timeoutSeconds = editorNumber(def.timeout, MCP_DEFAULTS.timeout, { positive: true });
     // Tool names are kept as the server spells them: editorList would make them lower case.
     const allowed = (Array.isArray(def.tools) ? def.tools : String(def.tools ?? "").split(/[\n,]/)).map((n) => String(n).trim()).filter(Boolean);
-    const addInstructions = def.addInstructions === undefined || def.addInstructions === "" ? connectionOf(def) === "ha" : def.addInstructions === true || def.addInstructions === "true";
+    const addInstructions = def.addInstructions === undefined || def.addInstructions === "" ? connection === "ha" : def.addInstructions === true || def.addInstructions === "true";
     try {
       const server = resolveServer(RED, def, node.credentials ?? {});
       const session = new McpSession({ endpoint: server.endpoint, timeoutMs: timeoutSeconds * 1000, prompt: server.prompt, clientVersion: version });
