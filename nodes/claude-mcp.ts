@@ -3,13 +3,12 @@
 // one session its conversations share; a deploy fetches the tool list again, closing ends the session.
 import type { NodeAPI, NodeDef } from "node-red";
 import { editorNumber } from "./lib/api/editor-values";
-import { describeError } from "./lib/errors";
 import { McpToolSource } from "./lib/mcp/mcp-source";
 import { McpSession } from "./lib/mcp/session";
 import { MCP_DEFAULTS } from "./lib/defaults";
 import { connectionOf, resolveServer, type ClaudeMcpNode, type McpSettings } from "./runtime/mcp-node";
 import { registerMcpRoutes } from "./runtime/mcp-routes";
-import { t } from "./runtime/messages";
+import { t, translate } from "./runtime/messages";
 import { toolSources } from "./runtime/tool-sources";
 
 interface McpDef extends NodeDef, McpSettings {
@@ -50,8 +49,7 @@ export = function (RED: NodeAPI) {
         secrets: server.secrets,
       });
     } catch (err) {
-      const described = describeError(err);
-      node.problem = t(RED, described.key, described.params);
+      node.problem = translate(RED, err).text;
       node.error(node.problem);
     }
 
