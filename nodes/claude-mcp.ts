@@ -3,13 +3,12 @@
 // one session its conversations share; a deploy fetches the tool list again, closing ends the session.
 import type { NodeAPI, NodeDef } from "node-red";
 import { editorNumber } from "./lib/api/editor-values";
-import { describeError } from "./lib/errors";
 import { McpToolSource } from "./lib/mcp/mcp-source";
 import { McpSession } from "./lib/mcp/session";
 import { MCP_DEFAULTS } from "./lib/defaults";
 import { connectionOf, resolveServer, type ClaudeMcpNode, type McpSettings } from "./runtime/mcp-node";
 import { registerMcpRoutes } from "./runtime/mcp-routes";
-import { t } from "./runtime/messages";
+import { t, translate } from "./runtime/messages";
 import { toolSources } from "./runtime/tool-sources";
 
 interface McpDef extends NodeDef, McpSettings {
@@ -24,11 +23,12 @@ export = function (RED: NodeAPI) {
   function ClaudeMcp(this: ClaudeMcpNode, def: McpDef) {
     RED.nodes.createNode(this, def);
     const node = this;
-    const label = def.name || (connectionOf(def) === "ha" ? "Home Assistant" : def.url || def.command || node.id);
+    const connection = connectionOf(def);
+    const label = def.name || (connection === "ha" ? "Home Assistant" : def.url || def.command || node.id);
     const timeoutSeconds = editorNumber(def.timeout, MCP_DEFAULTS.timeout, { positive: true });
     // Tool names are kept as the server spells them: editorList would make them lower case.
     const allowed = (Array.isArray(def.tools) ? def.tools : String(def.tools ?? "").split(/[\n,]/)).map((n) => String(n).trim()).filter(Boolean);
-    const addInstructions = def.addInstructions === undefined || def.addInstructions === "" ? connectionOf(def) === "ha" : def.addInstructions === true || def.addInstructions === "true";
+    const addInstructions = def.addInstructions === undefined || def.addInstructions === "" ? connection === "ha" : def.addInstructions === true || def.addInstructions === "true";
     try {
       const server = resolveServer(RED, def, node.credentials ?? {});
       const session = new McpSession({ endpoint: server.endpoint, timeoutMs: timeoutSeconds * 1000, prompt: server.prompt, clientVersion: version });
@@ -49,8 +49,7 @@ export = function (RED: NodeAPI) {
         secrets: server.secrets,
       });
     } catch (err) {
-      const described = describeError(err);
-      node.problem = t(RED, described.key, described.params);
+      node.problem = translate(RED, err).text;
       node.error(node.problem);
     }
 

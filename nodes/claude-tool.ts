@@ -10,7 +10,7 @@ import { callKey, toolMessage, type Settled } from "./lib/tools/tool-calls";
 import type { ToolAnswer } from "./lib/tools/tool-result";
 import { compileSchema, errorsText, schemaProblem, type CompiledSchema } from "./lib/data/json-schema";
 import { toolInputSchema } from "./lib/tools/tool-schema";
-import { errorOutcome, TOOL_NAME, type CallOrigin } from "./lib/tools/tools";
+import { answerOutcome, errorOutcome, TOOL_NAME, type CallOrigin } from "./lib/tools/tools";
 import type { ToolSource } from "./lib/tools/tool-source";
 import type { ToolOutcome } from "./lib/conversation/turn";
 import { ClaudeError } from "./lib/errors";
@@ -26,7 +26,6 @@ interface ToolDef extends NodeDef {
   actions?: string[] | string;
   entities?: string[] | string;
 }
-
 
 export = function (RED: NodeAPI) {
   const text = (p: Problem) => t(RED, p.key, p.params);
@@ -103,13 +102,8 @@ export = function (RED: NodeAPI) {
       const settled = await waiting;
       showStatus(settled.kind);
       switch (settled.kind) {
-        case "answered": {
-          const { content, isError, summary } = settled.value;
-          return {
-            block: { type: "tool_result", tool_use_id: call.id, content, ...(isError ? { is_error: true } : {}) },
-            record: { id: call.id, name: call.name, input: call.input, result: summary, is_error: isError },
-          };
-        }
+        case "answered":
+          return answerOutcome(call, settled.value);
         case "timeout":
           return errorOutcome(call, t(RED, "errors.tool-timeout", { name, seconds: timeoutS }));
         case "duplicate":

@@ -11,12 +11,12 @@
 // hold tool names and descriptions only, never a token.
 import type { NodeAPI } from "node-red";
 import type { Request, Response } from "express";
-import { describeError, redact } from "../lib/errors";
+import { redact } from "../lib/errors";
 import { McpSession, type McpTool } from "../lib/mcp/session";
 import { describeMcpError } from "../lib/mcp/problems";
 import { resolveServer, type ClaudeMcpNode, type McpCredentials, type McpSettings } from "./mcp-node";
 import { adminAppFor, typedCredential } from "./admin-app";
-import { t } from "./messages";
+import { t, translate } from "./messages";
 
 const LIST_TIMEOUT_MS = 15_000;
 
@@ -46,15 +46,14 @@ export function registerMcpRoutes(RED: NodeAPI): void {
         { token: typed(body.token, stored.token), headers: typed(body.headers, stored.headers) },
       );
     } catch (err) {
-      const described = describeError(err);
-      return fail(res, 400, t(RED, described.key, described.params));
+      return fail(res, 400, translate(RED, err).text);
     }
     const session = new McpSession({ endpoint: server.endpoint, timeoutMs: LIST_TIMEOUT_MS, maxRestarts: 0 });
     return answer(res, session, server.secrets).finally(() => session.close());
   });
 
   async function answer(res: Response, session: McpSession, secrets: string[]): Promise<void> {
-    const clean = (text: string) => secrets.reduce((s, secret) => redact(s, secret), text);
+    const clean = (text: string) => redact(text, secrets);
     try {
       const tools = (await session.tools()).map((tool: McpTool) => ({ name: tool.name, description: tool.description ?? tool.title ?? "" }));
       res.set("Cache-Control", "no-store");

@@ -1,5 +1,5 @@
-// The registry of tool sources: tool nodes register themselves while deployed (next: MCP servers,
-// the memory tool), and a conversation asks it for the sources it may use.
+// The registry of tool sources: tool nodes and MCP server nodes register themselves while deployed,
+// and a conversation asks it for the sources it may use.
 import type { ToolSource } from "../lib/tools/tool-source";
 import { ClaudeError } from "../lib/errors";
 

@@ -4,7 +4,7 @@ import type { Tool, ToolResultBlockParam } from "@anthropic-ai/sdk/resources/mes
 import { mcpContent, UnsupportedMCPValueError } from "@anthropic-ai/sdk/helpers/beta/mcp";
 import type { CallToolResult, Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import { toolInputSchema } from "../tools/tool-schema";
-import { TOOL_NAME } from "../tools/tools";
+import { uniqueName } from "../tools/tools";
 import { resultContent, type ResultTexts, type ToolAnswer } from "../tools/tool-result";
 import { API_LIMITS } from "../content/attachments";
 
@@ -19,7 +19,7 @@ export interface SkippedTool {
   reason: string;
 }
 
-/** The API's form of a name: characters it does not allow become "_", cut to 64. */
+/** The API's form of a name: characters it does not allow become "_", cut to 64 (a name the API takes stays as it is). */
 export function apiToolName(name: string): string {
   return name.replace(/[^a-zA-Z0-9_-]/g, "_").slice(0, 64) || "_";
 }
@@ -41,8 +41,7 @@ export function offeredTools(tools: McpTool[], allowed: ReadonlySet<string>): { 
       skipped.push({ name: tool.name, reason: err instanceof Error ? err.message : String(err) });
       continue;
     }
-    let name = TOOL_NAME.test(tool.name) ? tool.name : apiToolName(tool.name);
-    for (let n = 2; taken.has(name); n++) name = `${apiToolName(tool.name).slice(0, 60)}_${n}`;
+    const name = uniqueName(apiToolName(tool.name), taken);
     taken.add(name);
     const description = tool.description ?? tool.title ?? tool.annotations?.title;
     offered.push({ serverName: tool.name, definition: { name, input_schema, ...(description ? { description } : {}) } });

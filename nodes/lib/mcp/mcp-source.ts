@@ -3,11 +3,12 @@
 // answered with the server's result or an error result Claude can read. Failures never hang a turn.
 import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { ToolOutcome } from "../conversation/turn";
+import { redactDeep } from "../errors";
 import type { ToolSource } from "../tools/tool-source";
-import { errorOutcome, type CallOrigin } from "../tools/tools";
+import { answerOutcome, errorOutcome, type CallOrigin } from "../tools/tools";
 import { resultAnswer, offeredTools, type McpResultTexts, type OfferedTool } from "./convert";
 import { describeMcpError, type McpProblem } from "./problems";
-import type { McpSession } from "./session";
+import type { McpSession, McpTool } from "./session";
 
 export interface McpSourceOptions {
   label: string;
@@ -29,8 +30,10 @@ export interface McpSourceOptions {
 export class McpToolSource implements ToolSource {
   readonly label: string;
   private readonly allowed: ReadonlySet<string>;
-  private offered = new Map<string, OfferedTool>();
-  private listed?: unknown;
+  /** The tools offered from the session's last list, worked out once per list (not per turn). */
+  private offer?: { list: McpTool[]; byName: Map<string, OfferedTool>; definitions: Tool[] };
+  /** The last tools() failed: instructions() does not try the server a second time in the same turn. */
+  private unavailable = false;
   private warnedSkips = new Set<string>();
 
   constructor(private readonly session: McpSession, private readonly options: McpSourceOptions) {
@@ -46,34 +49,31 @@ export class McpToolSource implements ToolSource {
       // The turn goes on with the other sources' tools; the node says why these are missing.
       const problem = describeMcpError(err);
       this.options.warn(this.withOutput(this.text("warnings.mcp-no-tools", { server: this.label, detail: this.problemText(problem) }), problem));
-      this.offered.clear();
+      this.offer = undefined;
+      this.unavailable = true;
       return [];
     }
-    if (list !== this.listed) {
+    this.unavailable = false;
+    if (list !== this.offer?.list) {
       const { offered, skipped } = offeredTools(list, this.allowed);
-      this.offered = new Map(offered.map((o) => [o.definition.name, o]));
-      this.listed = list;
+      this.offer = { list, byName: new Map(offered.map((o) => [o.definition.name, o])), definitions: offered.map((o) => o.definition) };
       for (const s of skipped) {
         if (this.warnedSkips.has(s.name)) continue;
         this.warnedSkips.add(s.name);
         this.options.warn(this.text("warnings.mcp-tool-skipped", { server: this.label, name: s.name, detail: s.reason }));
       }
     }
-    return [...this.offered.values()].map((o) => o.definition);
+    return this.offer.definitions;
   }
 
   async call(call: ToolUseBlock, _origin: CallOrigin, signal: AbortSignal): Promise<ToolOutcome> {
-    const tool = this.offered.get(call.name);
+    const tool = this.offer?.byName.get(call.name);
     // Only what was offered is called: anything else is refused here and never reaches the server.
     if (!tool) return errorOutcome(call, this.text("errors.mcp-tool-not-offered", { name: call.name, server: this.label }));
     const args = call.input && typeof call.input === "object" && !Array.isArray(call.input) ? (call.input as Record<string, unknown>) : {};
     try {
       const result = await this.session.call(tool.serverName, args, signal);
-      const { content, isError, summary } = resultAnswer(result, this.options.resultTexts);
-      return {
-        block: { type: "tool_result", tool_use_id: call.id, content: this.clean(content), ...(isError ? { is_error: true } : {}) },
-        record: { id: call.id, name: call.name, input: call.input, result: this.clean(summary), is_error: isError },
-      };
+      return answerOutcome(call, this.clean(resultAnswer(result, this.options.resultTexts)));
     } catch (err) {
       const problem = describeMcpError(err);
       const message = this.text("errors.mcp-call-failed", { name: call.name, server: this.label, detail: this.problemText(problem) });
@@ -84,8 +84,9 @@ export class McpToolSource implements ToolSource {
 
   async instructions(signal: AbortSignal): Promise<string | undefined> {
     if (!this.options.addInstructions) return undefined;
-    // The list and the instructions come with the same connection.
-    await this.session.tools(signal).catch(() => undefined);
+    // The list and the instructions come with the same connection; a server that just failed to
+    // list its tools is not waited for twice in one turn.
+    if (!this.unavailable) await this.session.tools(signal).catch(() => undefined);
     const text = this.session.instructions();
     return text === undefined ? undefined : this.clean(text);
   }
@@ -106,10 +107,6 @@ export class McpToolSource implements ToolSource {
 
   /** Removes the secrets from a text, or from every string in a value. */
   private clean<T>(value: T): T {
-    const secrets = this.options.secrets.filter((s) => s && s.length >= 4);
-    if (!secrets.length) return value;
-    const scrub = (text: string) => secrets.reduce((t, s) => t.split(s).join("[redacted]"), text);
-    if (typeof value === "string") return scrub(value) as T;
-    return JSON.parse(JSON.stringify(value), (_k, v) => (typeof v === "string" ? scrub(v) : v)) as T;
+    return redactDeep(value, this.options.secrets);
   }
 }

@@ -6,6 +6,7 @@ import { Client } from "@modelcontextprotocol/sdk/client/index.js";
 import { SSEClientTransport } from "@modelcontextprotocol/sdk/client/sse.js";
 import { StdioClientTransport } from "@modelcontextprotocol/sdk/client/stdio.js";
 import { StreamableHTTPClientTransport, StreamableHTTPError } from "@modelcontextprotocol/sdk/client/streamableHttp.js";
+import type { RequestOptions } from "@modelcontextprotocol/sdk/shared/protocol.js";
 import type { Transport } from "@modelcontextprotocol/sdk/shared/transport.js";
 import { ErrorCode, McpError, type CallToolResult, type Tool as McpTool } from "@modelcontextprotocol/sdk/types.js";
 import { DeadlineError, StoppedError, withDeadline } from "./deadline";
@@ -100,7 +101,7 @@ export class McpSession {
     const live = await race(this.connect(), signal);
     const { client } = live;
     try {
-      return (await withDeadline((s) => client.callTool({ name, arguments: args }, undefined, { signal: s, timeout: this.options.timeoutMs + 1000 }), this.options.timeoutMs, signal, this.lifetime.signal)) as CallToolResult;
+      return (await this.request((options) => client.callTool({ name, arguments: args }, undefined, options), signal)) as CallToolResult;
     } catch (err) {
       // A timeout or an answer from the server leaves the session usable; a broken connection does not.
       if (!(err instanceof DeadlineError) && !(err instanceof StoppedError) && !isProtocolAnswer(err)) {
@@ -122,13 +123,22 @@ export class McpSession {
     await live?.client.close().catch(() => undefined);
   }
 
+  /**
+   * One request to the server under the session's time limit, stopped by the caller's signal or the
+   * session's end. The SDK's own timeout is set a little later, so the deadline is what fires.
+   */
+  private request<T>(run: (options: RequestOptions) => Promise<T>, signal?: AbortSignal): Promise<T> {
+    const { timeoutMs } = this.options;
+    return withDeadline((s) => run({ signal: s, timeout: timeoutMs + 1000 }), timeoutMs, signal, this.lifetime.signal);
+  }
+
   private async fetchTools(): Promise<McpTool[]> {
     const { client } = await this.connect();
     try {
       const tools: McpTool[] = [];
       let cursor: string | undefined;
       do {
-        const page = await withDeadline((s) => client.listTools(cursor ? { cursor } : undefined, { signal: s, timeout: this.options.timeoutMs + 1000 }), this.options.timeoutMs, this.lifetime.signal);
+        const page = await this.request((options) => client.listTools(cursor ? { cursor } : undefined, options));
         tools.push(...page.tools);
         cursor = page.nextCursor;
       } while (cursor);
@@ -186,7 +196,7 @@ export class McpSession {
     const live: Live = { client, transport, ...(outputEnded ? { outputEnded } : {}) };
     this.connections++;
     try {
-      await withDeadline((signal) => client.connect(transport, { signal, timeout: this.options.timeoutMs + 1000 }), this.options.timeoutMs, this.lifetime.signal);
+      await this.request((options) => client.connect(transport, options));
     } catch (err) {
       await client.close().catch(() => undefined);
       throw err;
@@ -214,7 +224,7 @@ export class McpSession {
     const name = this.options.prompt;
     if (!name || !client.getServerCapabilities()?.prompts) return undefined;
     try {
-      const prompt = await withDeadline((s) => client.getPrompt({ name }, { signal: s }), this.options.timeoutMs, this.lifetime.signal);
+      const prompt = await this.request((options) => client.getPrompt({ name }, options));
       return prompt.messages.map((m) => (m.content.type === "text" ? m.content.text : "")).filter(Boolean).join("\n\n") || undefined;
     } catch (err) {
       if (isProtocolAnswer(err)) return undefined;

@@ -78,7 +78,7 @@ export class MemoryFiles {
     }
   }
 
-  /** Whether every command changes nothing: the caller need not store. */
+  /** Whether the command may change the memory (a view never does: the caller need not store). */
   static writes(command: MemoryCommand): boolean {
     return command?.command !== "view";
   }
@@ -92,7 +92,14 @@ export class MemoryFiles {
   }
 
   private isDirectory(path: string): boolean {
-    return path === ROOT || this.paths.some((p) => p.startsWith(path + "/"));
+    return path === ROOT || Object.keys(this.data.files).some((p) => p.startsWith(path + "/"));
+  }
+
+  /** A file cannot sit where a directory of `path` would have to be. */
+  private noFileAbove(path: string): void {
+    for (let parent = path.slice(0, path.lastIndexOf("/")); parent.length > ROOT.length; parent = parent.slice(0, parent.lastIndexOf("/"))) {
+      if (this.isFile(parent)) throw new MemoryCommandError(`The path ${parent} is a file, not a directory.`);
+    }
   }
 
   private file(path: string): string {
@@ -156,10 +163,7 @@ export class MemoryFiles {
     const content = text(command.file_text, "file_text");
     if (path === ROOT || this.isDirectory(path)) throw new MemoryCommandError(`The path ${path} is a directory.`);
     if (this.isFile(path)) throw new MemoryCommandError(`File ${path} already exists`);
-    // A file cannot sit where a directory would have to be.
-    for (let parent = path.slice(0, path.lastIndexOf("/")); parent.length > ROOT.length; parent = parent.slice(0, parent.lastIndexOf("/"))) {
-      if (this.isFile(parent)) throw new MemoryCommandError(`The path ${parent} is a file, not a directory.`);
-    }
+    this.noFileAbove(path);
     this.fits(path, content);
     this.data.files[path] = content;
     return `File created successfully at: ${path}`;
@@ -220,9 +224,7 @@ export class MemoryFiles {
     if (within(to, from)) throw new MemoryCommandError(`Cannot move ${from} into itself`);
     const moving = this.paths.filter((p) => within(p, from));
     if (!moving.length) throw new MemoryCommandError(`The path ${from} does not exist`);
-    for (let parent = to.slice(0, to.lastIndexOf("/")); parent.length > ROOT.length; parent = parent.slice(0, parent.lastIndexOf("/"))) {
-      if (this.isFile(parent)) throw new MemoryCommandError(`The path ${parent} is a file, not a directory.`);
-    }
+    this.noFileAbove(to);
     for (const p of moving) {
       const content = this.data.files[p];
       delete this.data.files[p];

@@ -4,7 +4,7 @@
 import type { MemoryTool20250818, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { ToolOutcome } from "../conversation/turn";
 import type { ToolSource } from "../tools/tool-source";
-import { errorOutcome, type CallOrigin } from "../tools/tools";
+import { answerOutcome, errorOutcome, type CallOrigin } from "../tools/tools";
 import { MemoryCommandError, type MemoryCommand } from "./files";
 import { MemoryPathError } from "./paths";
 import type { MemoryStore } from "./store";
@@ -32,9 +32,6 @@ export class MemoryToolSource implements ToolSource {
       if (err instanceof MemoryPathError || err instanceof MemoryCommandError) return errorOutcome(call, `Error: ${err.message}`);
       throw err;
     }
-    return {
-      block: { type: "tool_result", tool_use_id: call.id, content: result },
-      record: { id: call.id, name: call.name, input: call.input, result, is_error: false },
-    };
+    return answerOutcome(call, { content: result, isError: false, summary: result });
   }
 }

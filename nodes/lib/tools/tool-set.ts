@@ -4,7 +4,7 @@ import type { Tool, ToolUseBlock } from "@anthropic-ai/sdk/resources/messages";
 import type { ToolOutcome } from "../conversation/turn";
 import { redact, type Secrets } from "../errors";
 import { fixedName, type ClientTool, type ToolSource } from "./tool-source";
-import { errorOutcome, MAX_TOOL_NAME, type CallOrigin } from "./tools";
+import { errorOutcome, uniqueName, type CallOrigin } from "./tools";
 
 export interface ToolSetTexts {
   /** The error result for a call of a tool this conversation does not have. */
@@ -17,16 +17,6 @@ interface Offer {
   source: ToolSource;
   /** The name the source knows the tool by. */
   own: string;
-}
-
-/** A name not yet taken: the name itself, else with _2, _3... (cut to fit the API's length). */
-function uniqueName(name: string, taken: Set<string>): string {
-  if (!taken.has(name)) return name;
-  for (let n = 2; ; n++) {
-    const suffix = `_${n}`;
-    const candidate = name.slice(0, MAX_TOOL_NAME - suffix.length) + suffix;
-    if (!taken.has(candidate)) return candidate;
-  }
 }
 
 export class ToolSet {
@@ -57,7 +47,7 @@ export class ToolSet {
     const definitions: ClientTool[] = [];
     const instructions: string[] = [];
     // Anthropic's client tools (the memory tool) must keep their names: other tools give way.
-    const reserved = new Set(answers.flatMap(({ tools }) => tools.filter(fixedName).map((tool) => tool.name)));
+    const taken = new Set(answers.flatMap(({ tools }) => tools.filter(fixedName).map((tool) => tool.name)));
     for (const { source, tools, instructions: extra } of answers) {
       for (const tool of tools) {
         if (fixedName(tool)) {
@@ -68,7 +58,8 @@ export class ToolSet {
           continue;
         }
         const custom = tool as Tool;
-        const name = uniqueName(custom.name, new Set([...offers.keys(), ...reserved]));
+        const name = uniqueName(custom.name, taken);
+        taken.add(name);
         offers.set(name, { source, own: custom.name });
         definitions.push(name === custom.name ? custom : { ...custom, name });
       }
