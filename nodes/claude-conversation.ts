@@ -94,9 +94,12 @@ export = function (RED: NodeAPI) {
     const sweeper = setInterval(() => memory.sweep().catch(() => undefined), sweepMs);
     sweeper.unref();
 
+    // MCP servers are configuration nodes, chosen by id beside the tool nodes.
+    const mcpServers = (def.mcp ?? []).filter(Boolean);
+
     /** Says once per server when an MCP server node this conversation uses offers no tools at all (its setup failed, or it is gone). */
-    function warnUnavailableServers(ids: string[]): void {
-      for (const id of ids) {
+    function warnUnavailableServers(): void {
+      for (const id of mcpServers) {
         if (toolSources.has(id)) continue;
         warnOnce(node, `warnings.mcp-server-unavailable ${id}`, () => {
           const server = RED.nodes.getNode(id) as ClaudeMcpNode | null;
@@ -108,12 +111,11 @@ export = function (RED: NodeAPI) {
 
     /** The tools of this turn, from the sources this conversation may use (by default the tool nodes on its tab). */
     function gatherTools(secret: readonly string[], signal: AbortSignal): Promise<ToolSet> {
-      warnUnavailableServers((def.mcp ?? []).filter(Boolean));
+      warnUnavailableServers();
       const sources = [
         ...(longTerm ? [longTerm.source] : []),
         ...toolSources.select({ mode: def.toolMode, ids: def.tools, z: def.z }),
-        // MCP servers are configuration nodes, chosen by id beside the tool nodes.
-        ...toolSources.select({ mode: "selected", ids: (def.mcp ?? []).filter(Boolean) }),
+        ...toolSources.select({ mode: "selected", ids: mcpServers }),
       ];
       return ToolSet.gather(sources, toolTexts, signal, secret);
     }

@@ -3,13 +3,9 @@
 import type { Container, MessageParam } from "@anthropic-ai/sdk/resources/messages";
 import { historyProblem, trimHistory } from "./history";
 import { keptTokens, trimToTokens } from "./token-cap";
+import { flatKey, readContext, writeContext, type ContextLike } from "../context-store";
 
-/** The callback form of Node-RED's context API, which works with every store. */
-export interface ContextLike {
-  get(key: string, store: string | undefined, cb: (err: Error | null | undefined, value?: any) => void): void;
-  set(key: string, value: any, store: string | undefined, cb: (err?: Error | null) => void): void;
-  keys(store: string | undefined, cb: (err: Error | null | undefined, keys?: string[]) => void): void;
-}
+export type { ContextLike };
 
 export interface MemorySettings {
   /** Context store name; empty for the default store. */
@@ -49,9 +45,9 @@ export interface LoadedConversation {
 
 const PREFIX = "conversation_";
 
-/** Context keys treat "." and "[" as paths, so ids are encoded to stay one flat key. */
+/** The context key of a conversation. */
 export function contextKey(id: string): string {
-  return PREFIX + encodeURIComponent(id).replace(/[.!'()*~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  return flatKey(PREFIX, id);
 }
 
 export class ConversationMemory {
@@ -78,11 +74,11 @@ export class ConversationMemory {
   }
 
   private get(key: string): Promise<any> {
-    return new Promise((resolve, reject) => this.context.get(key, this.store, (err, value) => (err ? reject(err) : resolve(value))));
+    return readContext(this.context, key, this.store);
   }
 
   private set(key: string, value: any): Promise<void> {
-    return new Promise((resolve, reject) => this.context.set(key, value, this.store, (err) => (err ? reject(err) : resolve())));
+    return writeContext(this.context, key, value, this.store);
   }
 
   async load(id: string): Promise<LoadedConversation> {

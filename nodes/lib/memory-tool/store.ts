@@ -2,15 +2,15 @@
 // share one), one context key per memory id, apart from the conversations: their expiry and reset
 // do not touch it. Commands on one memory run one after another, across all nodes, so conversations
 // sharing a memory never lose each other's writes.
-import type { ContextLike } from "../conversation/memory";
+import { flatKey, readContext, writeContext, type ContextLike } from "../context-store";
 import { KeyedQueue } from "../conversation/keyed-queue";
 import { MemoryFiles, type MemoryCommand, type MemoryData, type MemoryLimits, MEMORY_LIMITS } from "./files";
 
 const PREFIX = "claude_memory_";
 
-/** Context keys treat "." and "[" as paths, so ids are encoded to stay one flat key. */
+/** The global context key of a memory. */
 export function memoryKey(id: string): string {
-  return PREFIX + encodeURIComponent(id).replace(/[.!'()*~]/g, (c) => "%" + c.charCodeAt(0).toString(16).toUpperCase());
+  return flatKey(PREFIX, id);
 }
 
 /** Stored data as it can be used: a hand-edited or foreign value counts as an empty memory. */
@@ -32,11 +32,11 @@ export class MemoryStore {
   ) {}
 
   private get(key: string): Promise<unknown> {
-    return new Promise((resolve, reject) => this.context.get(key, this.store || undefined, (err, value) => (err ? reject(err) : resolve(value))));
+    return readContext(this.context, key, this.store);
   }
 
   private set(key: string, value: unknown): Promise<void> {
-    return new Promise((resolve, reject) => this.context.set(key, value, this.store || undefined, (err) => (err ? reject(err) : resolve())));
+    return writeContext(this.context, key, value, this.store);
   }
 
   /** Runs one command on a memory and stores what it changed; rejects with the command's error. */
