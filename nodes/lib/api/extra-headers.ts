@@ -5,7 +5,7 @@
 import { ClaudeError } from "../errors";
 
 /** An HTTP header name (RFC 9110 token). */
-const NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
+export const HEADER_NAME = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
 /** Shorter values are not looked for in text (they would match ordinary words). */
 export const MIN_SECRET_LENGTH = 8;
 
@@ -26,7 +26,7 @@ export function parseExtraHeaders(text: string | undefined): Record<string, stri
   const headers: Record<string, string> = {};
   for (const [name, header] of Object.entries(value)) {
     // The name is shown; the value never is.
-    if (!NAME.test(name)) throw headersError(`"${name.slice(0, 40)}" is not a header name`);
+    if (!HEADER_NAME.test(name)) throw headersError(`"${name.slice(0, 40)}" is not a header name`);
     if (typeof header !== "string" || /[\r\n\0]/.test(header)) throw headersError(`the value of "${name}" is not one line of text`);
     headers[name] = header.trim();
   }

@@ -1,5 +1,6 @@
 // Where an MCP server is, from what the dialog holds: a URL with a token and other headers, a
 // command line for a stdio server, or a Home Assistant server config node's host and token.
+import { HEADER_NAME } from "../api/extra-headers";
 import { ClaudeError } from "../errors";
 import type { McpEndpoint } from "./session";
 
@@ -45,7 +46,7 @@ export function parseHeaders(text: string | undefined): Record<string, string> {
     if (!line.trim()) continue;
     const colon = line.indexOf(":");
     const name = colon > 0 ? line.slice(0, colon).trim() : "";
-    if (!/^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/.test(name)) throw new ClaudeError("errors.mcp-bad-header", { line: name || line.trim().slice(0, 20) }, "invalid_config");
+    if (!HEADER_NAME.test(name)) throw new ClaudeError("errors.mcp-bad-header", { line: name || line.trim().slice(0, 20) }, "invalid_config");
     headers[name] = line.slice(colon + 1).trim();
   }
   return headers;
