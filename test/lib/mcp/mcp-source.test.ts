@@ -158,6 +158,23 @@ describe("MCP tool source", function () {
       }
     });
 
+    it("a server that does not answer is waited for once in a turn, not again for its instructions", async () => {
+      // Accepts connections and never answers them.
+      const silent = http.createServer(() => undefined);
+      await new Promise<void>((resolve) => silent.listen(0, "127.0.0.1", resolve));
+      try {
+        const { source, session, warnings } = rig(http$(`http://127.0.0.1:${(silent.address() as AddressInfo).port}/api/mcp`), { timeoutMs: 300, addInstructions: true });
+        assert.deepStrictEqual(await source.tools(signal()), []);
+        assert.strictEqual(await source.instructions(signal()), undefined);
+        assert.strictEqual(session.connections, 1, "one attempt to connect in the turn");
+        assert.strictEqual(warnings.length, 1);
+        assert.match(warnings[0], /errors\.mcp-timeout/);
+      } finally {
+        silent.closeAllConnections();
+        await new Promise<void>((resolve) => silent.close(() => resolve()));
+      }
+    });
+
     it("a tool slower than the timeout gives a timeout error result; the session stays usable", async () => {
       let late: NodeJS.Timeout | undefined;
       ha.handlers.HassTurnOn = () => new Promise((resolve) => (late = setTimeout(() => resolve({ content: [{ type: "text", text: "too late" }] }), 3000)));
