@@ -18,26 +18,27 @@ export function emptyUsage(): TurnUsage {
 
 type Iterations = { iterations?: BetaIterationsUsage | null };
 
+/** Adds the four kinds of tokens of one usage (or usage iteration) to `total`. */
+function addFields(total: TurnUsage, usage: Partial<TurnUsage> | { [K in keyof TurnUsage]?: number | null }): void {
+  total.input_tokens += usage.input_tokens ?? 0;
+  total.output_tokens += usage.output_tokens ?? 0;
+  total.cache_creation_input_tokens += usage.cache_creation_input_tokens ?? 0;
+  total.cache_read_input_tokens += usage.cache_read_input_tokens ?? 0;
+}
+
 /** Tokens of the compactions a request made: billed, but not in the usage's top-level fields. */
 export function compactionUsage(usage: object | null | undefined): TurnUsage {
   const total = emptyUsage();
   for (const entry of (usage as Iterations | null | undefined)?.iterations ?? []) {
-    if (entry?.type !== "compaction") continue;
-    total.input_tokens += entry.input_tokens ?? 0;
-    total.output_tokens += entry.output_tokens ?? 0;
-    total.cache_creation_input_tokens += entry.cache_creation_input_tokens ?? 0;
-    total.cache_read_input_tokens += entry.cache_read_input_tokens ?? 0;
+    if (entry?.type === "compaction") addFields(total, entry);
   }
   return total;
 }
 
 export function addUsage(total: TurnUsage, usage: Usage): void {
   if (!usage) return;
-  const compaction = compactionUsage(usage);
-  total.input_tokens += (usage.input_tokens ?? 0) + compaction.input_tokens;
-  total.output_tokens += (usage.output_tokens ?? 0) + compaction.output_tokens;
-  total.cache_creation_input_tokens += (usage.cache_creation_input_tokens ?? 0) + compaction.cache_creation_input_tokens;
-  total.cache_read_input_tokens += (usage.cache_read_input_tokens ?? 0) + compaction.cache_read_input_tokens;
+  addFields(total, usage);
+  addFields(total, compactionUsage(usage));
 }
 
 /**
